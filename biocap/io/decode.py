@@ -108,23 +108,25 @@ def _decode_container(
     """Open lazily, check the declared size, then decode. Pillow's decoders raise a zoo of
     types on hostile input (OSError, SyntaxError, ValueError, struct.error, IndexError,
     MemoryError ...), so anything not already typed becomes CorruptImageError."""
+    # Pillow warns (bomb size, corrupt EXIF, truncated tags ...) on stderr; what matters is
+    # raised or returned below, so its warnings are kept out of station and audit logs.
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore")
             im = Image.open(io.BytesIO(data), formats=[PILLOW_FORMAT[fmt]])
-        check_dimensions(*im.size, limits)
-        meta: dict[str, object] = {"mode": im.mode}
-        if fmt == "WSQ":
-            pixels, file_ppi = decode_wsq(data, im.size)
-            return pixels, file_ppi, meta
-        frames = getattr(im, "n_frames", 1)
-        if frames > 1:
-            meta["frames"] = frames  # only the first is decoded
-        im.load()
-        if fmt == "JPEG":
-            im = ImageOps.exif_transpose(im)
-        pixels, converted = to_uint8(im)
-        file_ppi = ppi_from_info(im.info)
+            check_dimensions(*im.size, limits)
+            meta: dict[str, object] = {"mode": im.mode}
+            if fmt == "WSQ":
+                pixels, file_ppi = decode_wsq(data, im.size)
+                return pixels, file_ppi, meta
+            frames = getattr(im, "n_frames", 1)
+            if frames > 1:
+                meta["frames"] = frames  # only the first is decoded
+            im.load()
+            if fmt == "JPEG":
+                im = ImageOps.exif_transpose(im)
+            pixels, converted = to_uint8(im)
+            file_ppi = ppi_from_info(im.info)
     except BiocapError:
         raise
     except Image.DecompressionBombError as exc:

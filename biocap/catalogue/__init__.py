@@ -1,0 +1,35 @@
+"""Message catalogue: defect code -> operator message and action, per language (TOML files).
+
+Cores emit codes only; front doors look the words up here, so a station can be translated
+(e.g. ``vi.toml``) without touching code.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+DEFAULT_LANG = "en"
+
+
+@lru_cache(maxsize=8)
+def _load(lang: str) -> dict[str, dict[str, str]]:
+    path = _HERE / f"{lang}.toml"
+    if not lang.isalpha() or not path.is_file():
+        return {}
+    with path.open("rb") as f:
+        return tomllib.load(f)
+
+
+def languages() -> list[str]:
+    return sorted(p.stem for p in _HERE.glob("*.toml"))
+
+
+def lookup(code: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """``{"message": ..., "action": ...}`` for ``code``; English when ``lang`` lacks it."""
+    entry = _load(lang).get(code) or _load(DEFAULT_LANG).get(code)
+    if entry is None:
+        return {"message": code, "action": ""}
+    return {"message": entry["message"], "action": entry.get("action", "")}

@@ -1,0 +1,75 @@
+"""One result record per image: the shape shared by ``biocap score``, the audit and the service.
+
+Building records lives here (not in a front door) so every output speaks the same fields:
+path, modality, quality, failure_reason, defects (code, severity, message, action), measures,
+ms, error.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from biocap import catalogue
+from biocap.assessment import Assessment
+from biocap.capture import Capture
+from biocap.errors import BiocapError
+from biocap.io import read
+
+Assessor = Callable[[Capture], Assessment]
+
+
+def assessors() -> dict[str, Assessor]:
+    """Modality name -> ``assess``; imported lazily so a front door loads only what it runs."""
+    from biocap import finger
+
+    return {"finger": finger.assess}
+
+
+def from_assessment(path: str, a: Assessment, ms: float, lang: str) -> dict[str, Any]:
+    defects = []
+    for d in a.defects:
+        words = catalogue.lookup(d.code, lang)
+        defects.append({**d.to_dict(), **words})
+    return {
+        "path": path,
+        "modality": a.modality,
+        "quality": a.quality,
+        "failure_reason": a.failure_reason,
+        "defects": defects,
+        "measures": {k: m.to_dict() for k, m in a.measures.items()},
+        "ms": round(ms, 3),
+        "error": None,
+    }
+
+
+def from_error(path: str, modality: str, err: BiocapError | OSError, ms: float) -> dict[str, Any]:
+    if isinstance(err, BiocapError):
+        error = err.to_dict()
+    else:
+        error = {"code": "unreadable_file", "message": f"{type(err).__name__}: {err.strerror}"}
+    return {
+        "path": path,
+        "modality": modality,
+        "quality": None,
+        "failure_reason": None,
+        "defects": [],
+        "measures": {},
+        "ms": round(ms, 3),
+        "error": error,
+    }
+
+
+def score_file(
+    path: Path, modality: str, *, ppi: float | None = None, lang: str = "en"
+) -> dict[str, Any]:
+    """Decode and assess one file; a bad file becomes an error record, never an exception."""
+    assess = assessors()[modality]
+    t0 = time.perf_counter()
+    try:
+        a = assess(read(path, ppi=ppi, modality=modality))
+    except (BiocapError, OSError) as e:
+        return from_error(str(path), modality, e, 1000 * (time.perf_counter() - t0))
+    return from_assessment(str(path), a, 1000 * (time.perf_counter() - t0), lang)
