@@ -15,7 +15,8 @@ from biocap.records import assessors, score_file
 
 #: extensions picked up when a folder is given (a file named explicitly is always tried).
 IMAGE_SUFFIXES = frozenset(
-    ".png .jpg .jpeg .bmp .tif .tiff .pgm .ppm .pnm .wsq .jp2 .j2k .j2c .jpx".split()
+    {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".pgm", ".ppm", ".pnm"}
+    | {".wsq", ".jp2", ".j2k", ".j2c", ".jpx"}
 )
 
 
@@ -64,9 +65,7 @@ class _Writer:
             self.csv.writerow(row)
         else:
             q = rec["quality"]
-            what = (rec["error"] or {}).get("code") or ", ".join(
-                d["code"] for d in rec["defects"]
-            )
+            what = (rec["error"] or {}).get("code") or ", ".join(d["code"] for d in rec["defects"])
             qs = "ERR" if q is None else str(q)
             self.out.write(f"{qs:>4}  {rec['ms']:8.2f} ms  {rec['path']}  {what}\n")
         self.out.flush()

@@ -12,7 +12,15 @@ import numpy as np
 from .defects import border_share, centre_offset
 from .measures import Context
 
-_BLOCK_FIELDS = ("coherence", "clarity", "dominance", "profile_std", "ridge_ratio", "mean")
+_BLOCK_FIELDS = (
+    "coherence",
+    "clarity",
+    "dominance",
+    "profile_std",
+    "ridge_ratio",
+    "mean",
+    "continuity",
+)
 _STATS = ("mean", "std", "p10", "p50", "p90")
 
 FEATURE_NAMES: tuple[str, ...] = (

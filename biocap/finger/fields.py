@@ -54,6 +54,7 @@ class Fields:
     band_peak: np.ndarray  # in-ridge-band spectral peak / strongest non-DC peak (1 = ridges)
     clarity: np.ndarray  # local clarity (NFIQ 2 LCS) per block
     ridge_ratio: np.ndarray  # ridge width / valley width per block (for RVU)
+    continuity: np.ndarray  # share of strip variance explained by the along-ridge average
     block_px: int = BLOCK_PX
 
     @property
@@ -120,7 +121,7 @@ def compute_fields(grey: np.ndarray, block_px: int = BLOCK_PX) -> Fields:
     # Profiles and everything read from them only for foreground blocks: background is never
     # measured, and skipping it halves the work on a typical plain impression.
     fg_idx = np.flatnonzero(foreground.ravel())
-    prof, counts, dark = _profiles(img, normal, mean, fg_idx, b)
+    prof, counts, dark, continuity = _profiles(img, normal, mean, fg_idx, b)
     dominance, period, band_peak = _spectral(prof)
     # Local clarity (NFIQ 2 LCS): how cleanly pixels split into ridge and valley by the
     # profile's threshold: 1 - (alpha + beta), 0 for noise (each rate ~0.5), 1 for clean ridges.
@@ -157,6 +158,7 @@ def compute_fields(grey: np.ndarray, block_px: int = BLOCK_PX) -> Fields:
         band_peak=grid(band_peak),
         clarity=grid(clarity),
         ridge_ratio=grid(ridge_ratio),
+        continuity=grid(continuity),
         block_px=b,
     )
 
@@ -187,12 +189,12 @@ def _bin_matrices(b: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _profiles(
     img: np.ndarray, normal: np.ndarray, mean: np.ndarray, idx: np.ndarray, b: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Ridge-valley profiles of the blocks ``idx`` (flat block indices), one matrix product per
     quantised angle.
 
     Returns ``(len(idx), L)`` arrays: the profile, the pixel count per bin and the count of dark
-    pixels (below the block mean) per bin.
+    pixels (below the block mean) per bin; and ``(len(idx),)`` ridge continuity.
     """
     rows, cols = normal.shape
     mats, bin_counts = _bin_matrices(b)
@@ -205,17 +207,24 @@ def _profiles(
     d = (x < mean.ravel()[idx[order], None]).astype(np.float32)
     profile = np.empty((idx.size, PROFILE_LEN), np.float32)
     dark = np.empty((idx.size, PROFILE_LEN), np.float32)
+    sq = np.empty((idx.size, PROFILE_LEN), np.float32)
     cuts = np.flatnonzero(np.diff(angle)) + 1
     for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, idx.size], strict=True):
         if hi > lo:  # one product per angle present, at most N_ANGLES, never one per block
             m = mats[angle[lo]]
             profile[lo:hi] = x[lo:hi] @ m
             dark[lo:hi] = d[lo:hi] @ m
+            sq[lo:hi] = np.square(x[lo:hi]) @ m
     counts = bin_counts[angle]
     profile /= counts
+    # Share of the strip's grey variance that the along-ridge average explains: high where
+    # ridges run unbroken, low across scars, cuts, dry breaks and noise.
+    total = sq.sum(1) - np.square((profile * counts).sum(1)) / counts.sum(1)
+    residual = (sq - counts * np.square(profile)).sum(1)
+    continuity = 1.0 - residual / np.maximum(total, 1e-6)
     back = np.empty_like(order)
     back[order] = np.arange(order.size)
-    return profile[back], counts[back], dark[back]
+    return profile[back], counts[back], dark[back], continuity[back]
 
 
 def _spectral(prof: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
