@@ -38,8 +38,8 @@ class DefectThresholds:
     #: fewer foreground blocks than this (32 px at 500 ppi: ~2.6 mm^2 each) = nothing to score.
     min_foreground_blocks: int = 6
     #: share of foreground blocks that look like ridges, below which it is not a fingerprint.
-    min_ridge_likeness: float = 0.155
-    too_light_mean_grey: float = 215.0
+    min_ridge_likeness: float = 0.13
+    too_light_mean_grey: float = 220.0
     too_dark_mean_grey: float = 75.0
     #: ridge-valley modulation (grey std of the profile) below which ridges are worn or faint.
     worn_contrast: float = 9.0
