@@ -18,8 +18,8 @@ from biocap.evaluation.finger_pairs import evaluate_sets, load_nfiq2_reference
 from biocap.finger.training import (
     cross_fitted,
     export_onnx,
+    fit,
     load_training_set,
-    make_model,
     to_quality,
 )
 from biocap.models import sha256_file
@@ -39,7 +39,7 @@ def main() -> None:
         print(f"{name:14s} AUC {s.auc:.4f}  NFIQ 2 {s.baseline_auc:.4f}  diff CI {s.diff_ci}")
 
     out = HERE / "finger_quality.onnx"
-    export_onnx(make_model().fit(ts.x, ts.y), out)
+    export_onnx(*fit(ts), out)
     manifest_path = HERE / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
     manifest[out.name] = {"sha256": sha256_file(out), "bytes": str(out.stat().st_size)}

@@ -21,14 +21,19 @@ MODEL_FILE = "finger_quality.onnx"
 @lru_cache(maxsize=1)
 def _session():
     sess = onnx_session(MODEL_FILE)
-    names = sess.get_modelmeta().custom_metadata_map.get("feature_names", "")
-    if tuple(names.split(",")) != FEATURE_NAMES:
+    meta = sess.get_modelmeta().custom_metadata_map
+    if tuple(meta.get("feature_names", "").split(",")) != FEATURE_NAMES:
         raise ModelFileError(f"{MODEL_FILE} was trained on other features; retrain it")
-    return sess, sess.get_inputs()[0].name
+    lo, hi = (np.array(meta[k].split(","), np.float32) for k in ("feature_min", "feature_max"))
+    return sess, sess.get_inputs()[0].name, lo, hi
 
 
 def predict_utility(features: np.ndarray) -> int:
-    """ISO/IEC 29794-1 quality 0-100 from one feature vector (``FEATURE_NAMES`` order)."""
-    sess, name = _session()
-    (out,) = sess.run(None, {name: features.reshape(1, -1).astype(np.float32)})
+    """ISO/IEC 29794-1 quality 0-100 from one feature vector (``FEATURE_NAMES`` order).
+
+    Features are clipped to the training range first (see ``training.feature_bounds``).
+    """
+    sess, name, lo, hi = _session()
+    x = np.clip(features.reshape(1, -1).astype(np.float32), lo, hi)
+    (out,) = sess.run(None, {name: x})
     return int(np.clip(np.rint(100.0 * float(np.ravel(out)[0])), 0, 100))

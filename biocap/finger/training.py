@@ -63,6 +63,14 @@ def make_model():
     return make_pipeline(StandardScaler(), RidgeCV(alphas=np.logspace(-2, 3, 26)))
 
 
+def feature_bounds(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Range of each feature in training: inputs are clipped to it before the linear
+    model, so a print unlike the training data (a 2000 px rolled print, a synthetic) cannot
+    extrapolate the score to nonsense."""
+    lo, hi = x.min(axis=0), x.max(axis=0)
+    return lo.astype(np.float32), hi.astype(np.float32)
+
+
 def cross_fitted(ts: TrainingSet, folds: int = 5, repeats: int = 5, seed: int = 0) -> np.ndarray:
     """Out-of-fold predictions, averaged over ``repeats`` random finger-level fold splits."""
     unique = np.unique(ts.groups)
@@ -73,8 +81,9 @@ def cross_fitted(ts: TrainingSet, folds: int = 5, repeats: int = 5, seed: int = 
         fold = np.array([fold_of[g] for g in ts.groups])
         for k in range(folds):
             train = fold != k
-            model = make_model().fit(ts.x[train], ts.y[train])
-            pred[~train] += model.predict(ts.x[~train]) / repeats
+            lo, hi = feature_bounds(ts.x[train])
+            model = make_model().fit(np.clip(ts.x[train], lo, hi), ts.y[train])
+            pred[~train] += model.predict(np.clip(ts.x[~train], lo, hi)) / repeats
     return pred
 
 
@@ -83,11 +92,22 @@ def to_quality(pred: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(100.0 * pred), 0, 100)
 
 
-def export_onnx(model, path: Path) -> None:
+def fit(ts: TrainingSet):
+    """The shipped model: bounds and ridge regression fitted on every training image."""
+    lo, hi = feature_bounds(ts.x)
+    return make_model().fit(np.clip(ts.x, lo, hi), ts.y), (lo, hi)
+
+
+def export_onnx(model, bounds: tuple[np.ndarray, np.ndarray], path: Path) -> None:
     from skl2onnx import to_onnx
 
     onx = to_onnx(model, np.zeros((1, len(FEATURE_NAMES)), np.float32), target_opset=17)
-    meta = onx.metadata_props.add()
-    meta.key, meta.value = "feature_names", ",".join(FEATURE_NAMES)
+    for key, value in (
+        ("feature_names", ",".join(FEATURE_NAMES)),
+        ("feature_min", ",".join(f"{v:.9g}" for v in bounds[0])),
+        ("feature_max", ",".join(f"{v:.9g}" for v in bounds[1])),
+    ):
+        meta = onx.metadata_props.add()
+        meta.key, meta.value = key, value
     onx.producer_name = "biocap models/train_finger_quality.py"
     path.write_bytes(onx.SerializeToString())

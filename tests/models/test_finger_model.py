@@ -18,9 +18,7 @@ def test_manifest_hash_matches_file() -> None:
 
 
 def test_altered_model_file_is_refused(tmp_path, monkeypatch) -> None:
-    (tmp_path / "manifest.json").write_text(
-        (models.models_dir() / "manifest.json").read_text()
-    )
+    (tmp_path / "manifest.json").write_text((models.models_dir() / "manifest.json").read_text())
     data = (models.models_dir() / MODEL_FILE).read_bytes()
     (tmp_path / MODEL_FILE).write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
     monkeypatch.setenv("BIOCAP_MODELS", str(tmp_path))
@@ -40,9 +38,10 @@ def test_prediction_is_bounded_quality() -> None:
 
 def test_onnx_matches_refit_on_shared_data(shared_data) -> None:
     """Retraining on the shared FVC sets gives the shipped model's predictions (reproducible)."""
-    from biocap.finger.training import load_training_set, make_model
+    from biocap.finger.training import fit, load_training_set
 
     ts = load_training_set(shared_data)
-    refit = make_model().fit(ts.x, ts.y).predict(ts.x)
+    model, (lo, hi) = fit(ts)
+    refit = model.predict(np.clip(ts.x, lo, hi))
     shipped = np.array([predict_utility(x) for x in ts.x])
     assert np.abs(shipped - np.clip(np.rint(100 * refit), 0, 100)).max() <= 1
