@@ -64,7 +64,6 @@ class Assessment:
     failure_reason: str | None = None
     quality_map: np.ndarray | None = None
     block_px: int | None = None
-    features: dict[str, float] = field(default_factory=dict)
 
     def has(self, code: str) -> bool:
         return any(d.code == code for d in self.defects)
