@@ -81,12 +81,9 @@ def assess(capture: Capture) -> Assessment:
             quality_map=qmap,
             block_px=BLOCK_PX,
         )
-    breaks = D.orientation_breaks(ctx.fields.orientation, fg, t.scar_break_deg)
     quality = predict_utility(features_of(ctx, measures))
     found = D.find_defects(
         measures,
-        fg=fg,
-        scar_share=float(breaks.sum() / n_fg),
         centre_offset=D.centre_offset(fg),
         native_ppi=native_ppi,
     )

@@ -12,6 +12,8 @@ import numpy as np
 
 from biocap.assessment import Defect, Measure, Severity
 
+from .scars import SCARRED_LENGTH_PX
+
 NOT_A_FINGERPRINT = "finger.not_a_fingerprint"
 TOO_LIGHT = "finger.too_light"
 TOO_DARK = "finger.too_dark"
@@ -43,9 +45,8 @@ class DefectThresholds:
     too_dark_mean_grey: float = 75.0
     #: ridge-valley modulation (grey std of the profile) below which ridges are worn or faint.
     worn_contrast: float = 9.0
-    #: share of foreground blocks whose direction breaks from their neighbours (scars, cuts).
-    scar_block_share: float = 0.12
-    scar_break_deg: float = 35.0
+    #: longest scar/cut band (px at 500 ppi), see ``scars.SCARRED_LENGTH_PX``.
+    scar_length_px: float = SCARRED_LENGTH_PX
     too_small_area_mm2: float = 60.0
     #: distance of the print centre from the image centre, as a share of the image half-size.
     off_centre_share: float = 0.45
@@ -55,24 +56,9 @@ class DefectThresholds:
 DEFAULT_THRESHOLDS = DefectThresholds()
 
 
-def orientation_breaks(orientation: np.ndarray, fg: np.ndarray, break_deg: float) -> np.ndarray:
-    """Foreground blocks whose ridge direction differs by more than ``break_deg`` from the
-    doubled-angle mean of their 3x3 neighbourhood: where a scar or cut interrupts the flow."""
-    import cv2
-
-    z = np.exp(2j * orientation) * fg
-    re = cv2.blur(z.real.astype(np.float32), (3, 3), borderType=cv2.BORDER_CONSTANT)
-    im = cv2.blur(z.imag.astype(np.float32), (3, 3), borderType=cv2.BORDER_CONSTANT)
-    mean_dir = 0.5 * np.arctan2(im, re)
-    d = np.abs(np.angle(np.exp(2j * (orientation - mean_dir)))) / 2.0
-    return fg & (np.degrees(d) > break_deg)
-
-
 def find_defects(
     measures: dict[str, Measure],
     *,
-    fg: np.ndarray,
-    scar_share: float,
     centre_offset: float,
     native_ppi: float | None,
     t: DefectThresholds = DEFAULT_THRESHOLDS,
@@ -90,8 +76,8 @@ def find_defects(
         out.append(
             Defect(WORN, Severity.WARNING, {"ridge_valley_contrast": m["ridge_valley_contrast"]})
         )
-    if scar_share > t.scar_block_share:
-        out.append(Defect(SCARRED, Severity.WARNING, {"break_block_share": scar_share}))
+    if m["scar_length"] >= t.scar_length_px:
+        out.append(Defect(SCARRED, Severity.WARNING, {"scar_length_px": m["scar_length"]}))
     if m["foreground_area"] < t.too_small_area_mm2:
         out.append(Defect(TOO_SMALL, Severity.ERROR, {"foreground_area": m["foreground_area"]}))
     elif centre_offset > t.off_centre_share:

@@ -17,6 +17,7 @@ from biocap.assessment import Measure
 
 from .fields import PERIOD_MAX_PX, Fields
 from .ridges import RidgeCounts
+from .scars import scar_measure
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,12 @@ def ridge_likeness(ctx: Context) -> float:
     return float((supported & (labels == largest)).sum() / fg.sum())
 
 
+def scar_length(ctx: Context) -> float:
+    """Length (px at 500 ppi) of the longest straight, wide, bright band crossing the ridges:
+    a scar or cut (see :mod:`biocap.finger.scars`); 0 when there is none."""
+    return scar_measure(ctx.fields)
+
+
 def minutiae_count(ctx: Context) -> float:
     """Minutiae-count proxy: 2 x (ridge + valley segments) in the eroded foreground."""
     return float(ctx.ridges.minutiae_estimate)
@@ -197,6 +204,7 @@ MEASURES: dict[str, tuple[MeasureSpec, Callable[[Context], float]]] = {
             _S("speck_density", "per_100mm2", 60.0, 0.0, "ridge fragments from dryness/noise"),
             speck_density,
         ),
+        (_S("scar_length", "px", 300.0, 0.0, "longest scar or cut band"), scar_length),
     ]
 }
 

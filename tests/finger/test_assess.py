@@ -94,8 +94,10 @@ def test_dry_is_too_light(seed: int, prints: dict[int, np.ndarray]) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="utility model scores the dry prints 95-100 vs 66-67 for the clean ones "
-    "(mean_grey 226-230, minutiae_count 278-360 from ridge fragments)",
+    reason="utility model scores the synthetic dry prints 97-100 vs 86-91 for the clean ones "
+    "(mean_grey 222-227, minutiae_count 296-336 from ridge fragments); on FVC DB1 the prints "
+    "flagged too_light match nearly as often as the rest (80 % vs 84 %), so the model, trained "
+    "on matcher outcomes, has no reason to score them low",
 )
 @pytest.mark.parametrize("seed", SEEDS)
 def test_dry_scores_lower_than_clean(
@@ -145,12 +147,6 @@ def test_off_centre_is_off_centre(seed: int, prints: dict[int, np.ndarray]) -> N
     assert D.TOO_SMALL not in _codes(a)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="orientation_breaks finds 0 % of blocks (threshold 12 %) on 4 cuts of 10 px: the "
-    "block orientation is already 3x3-averaged in fields.py, and a cut inside a 32 px block "
-    "rarely turns its direction; max share on the shared altered set is 3 %",
-)
 @pytest.mark.parametrize("seed", SEEDS)
 def test_scar_is_scarred(seed: int, prints: dict[int, np.ndarray]) -> None:
     a = assess_grey(S.scar(prints[seed], seed))
