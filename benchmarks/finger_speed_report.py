@@ -2,10 +2,12 @@
 
     python benchmarks/finger_speed_report.py [--data DIR] [--out DIR] [--repeats 5]
 
-1. ``assess`` in process on the decoded FVC images (every image, ``--repeats`` passes, after a
-   warm-up pass): wall and CPU time per image, median and p95.
-2. The same images split into stages: prepare (resample + grey), fields, ridge segments,
-   measures, features, model; "rest" is what ``assess`` adds (defects, quality map).
+1. decode + ``assess`` in process on the FVC images (every image, ``--repeats`` passes, after a
+   warm-up pass), timed by :mod:`biocap.bench.latency` as ``biocap bench`` times it: wall and
+   CPU time per image, p50 and p95, decode and assess apart.
+2. The same images split into stages (:mod:`biocap.bench.finger.stages`: prepare, segmentation,
+   fields, ridge segments, measures, features, model; "rest" is what ``assess`` adds: defects,
+   quality map).
 3. ``biocap score <folder> --format jsonl`` as a child process on one core: the per-record
    ``ms`` (decode + assess) and the wall time per image including start-up.
 NFIQ 2's times come from ``finger/nfiq2_scores.tsv`` (one core of a 2-core machine of this kind;
@@ -24,18 +26,14 @@ import time
 from pathlib import Path
 
 import bench_env  # before numpy: one-core thread settings for numpy, OpenCV, onnxruntime
-import numpy as np
 
+from biocap.bench.finger.stages import STAGES, stage_times
+from biocap.bench.latency import summarise, time_samples
+from biocap.bench.samples import read_files
+from biocap.bench.stages import breakdown
+from biocap.bench.stats import summary as stats
 from biocap.evaluation.finger_pairs import FVC_SETS, load_nfiq2_reference
-from biocap.finger import assess
-from biocap.finger.core import features_of
-from biocap.finger.fields import compute_fields
-from biocap.finger.measures import Context, compute_measures
-from biocap.finger.model import predict_utility
-from biocap.finger.ridges import count_segments
-from biocap.io import read, resample_to_ppi
 
-STAGES = ("prepare", "fields", "ridge_segments", "measures", "features", "model")
 NFIQ2_TIMES = ("t_nfiq2_ms", "cpu_nfiq2_ms", "t_full_ms")
 #: glibc keeps freed memory instead of returning it to the OS after every image, which saves
 #: the page faults of re-touching it (the MMAP value is glibc's maximum; set alone, either one
@@ -46,68 +44,26 @@ MALLOC_KEEP_ENV = {
 }
 
 
-def stats(ms: list[float]) -> dict[str, float]:
-    a = np.asarray(ms, dtype=float)
-    return {
-        "n": int(a.size),
-        "median": float(np.median(a)),
-        "p95": float(np.percentile(a, 95)),
-        "mean": float(a.mean()),
-        "min": float(a.min()),
-    }
-
-
-def _stages(c) -> list[int]:
-    """The happy path of ``assess`` stage by stage (FVC images are fingerprints at 500 ppi)."""
-    t = [time.perf_counter_ns()]
-    grey = resample_to_ppi(c, 500.0).grey()
-    t.append(time.perf_counter_ns())
-    fields = compute_fields(grey)
-    t.append(time.perf_counter_ns())
-    ctx = Context(fields, count_segments(fields))
-    t.append(time.perf_counter_ns())
-    measures = compute_measures(ctx)
-    t.append(time.perf_counter_ns())
-    x = features_of(ctx, measures)
-    t.append(time.perf_counter_ns())
-    predict_utility(x)
-    t.append(time.perf_counter_ns())
-    return np.diff(t).tolist()
-
-
-def time_in_process(captures: list, repeats: int) -> dict[str, object]:
-    """``assess`` (wall, process CPU, minor page faults) and its stages, interleaved image by
+def time_in_process(folder: Path, repeats: int) -> dict[str, object]:
+    """decode + ``assess`` of every image (``biocap.bench.latency``) and its stages, image by
     image so that noise falls on both alike; per-pass medians show run-to-run drift."""
-    for c in captures:
-        assess(c)  # warm-up: model session, caches
-    wall: list[float] = []
-    cpu: list[float] = []
-    faults = 0
-    stage_ms: dict[str, list[float]] = {s: [] for s in STAGES}
-    for _ in range(repeats):
-        for c in captures:
-            f0, c0, t0 = _minflt(), time.process_time_ns(), time.perf_counter_ns()
-            a = assess(c)
-            t1, c1 = time.perf_counter_ns(), time.process_time_ns()
-            faults += _minflt() - f0
-            if not 0 <= a.quality <= 100:
-                raise RuntimeError(f"{c.source}: quality {a.quality} ({a.failure_reason})")
-            wall.append((t1 - t0) / 1e6)
-            cpu.append((c1 - c0) / 1e6)
-            for stage, ns in zip(STAGES, _stages(c), strict=True):
-                stage_ms[stage].append(ns / 1e6)
-    passes = np.asarray(wall).reshape(repeats, -1)
+    samples, errors = read_files(sorted(folder.glob("*.tif")), folder)
+    run = time_samples(samples, "finger", passes=repeats, stages=stage_times)
+    bad = (
+        errors
+        + run.errors
+        + [
+            {"name": run.names[t.sample], "quality": t.quality}
+            for t in run.timings
+            if not 0 <= t.quality <= 100
+        ]
+    )
+    if bad:
+        raise RuntimeError(f"{folder}: not every image was scored: {bad[:3]}")
     return {
-        "wall_ms": stats(wall),
-        "cpu_ms": stats(cpu),
-        "pass_medians_ms": [float(m) for m in np.median(passes, axis=1)],
-        "minor_faults_per_image": faults / len(wall),
-        "stages_ms": {s: stats(v) for s, v in stage_ms.items()},
+        **summarise(run, keep_samples=False),
+        "stages_ms": breakdown(run.timings, STAGES),
     }
-
-
-def _minflt() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
 def biocap_command() -> list[str]:
@@ -166,11 +122,10 @@ def measure(data: Path, repeats: int) -> dict[str, object]:
     sets: dict[str, object] = {}
     for name in FVC_SETS:
         folder = data / "finger" / name
-        captures = [read(p, modality="finger") for p in sorted(folder.glob("*.tif"))]
         load = bench_env.OtherLoad()
-        in_process = time_in_process(captures, repeats)
+        in_process = time_in_process(folder, repeats)
         sets[name] = {
-            "images": len(captures),
+            "images": in_process["images"],
             "assess": in_process,
             "other_processes_cores": load.cores(),
             "cli": run_cli(folder, one_core_env),
@@ -211,34 +166,34 @@ def report(r: dict) -> str:
         f"noise: other processes kept {cores(r['other_processes_cores'])} cores busy on average "
         f"(load average {la0} before, {la1} after)",
         "",
-        f"assess in process, one core: all 80 images x {r['repeats']} passes per set (ms)",
-        f"{'set':4} {'median':>6} {'p95':>6} {'cpu':>6} {'pass medians':>14} {'faults':>6} "
-        f"{'others':>6} | {'NFIQ 2':>6} {'p95':>6} {'cpu':>6} | {'speed-up':>8} {'cpu':>5}",
+        f"in process, one core: all 80 images x {r['repeats']} passes per set (ms)",
+        f"{'set':4} {'decode':>6} {'assess':>6} {'p95':>6} {'cpu':>6} {'pass p50':>14} "
+        f"{'faults':>6} {'others':>6} | {'NFIQ 2':>6} {'p95':>6} {'cpu':>6} | "
+        f"{'speed-up':>8} {'cpu':>5}",
     ]
     for s in FVC_SETS:
         a, n = r["sets"][s]["assess"], r["nfiq2"][s]
-        w, c, pm = a["wall_ms"], a["cpu_ms"], a["pass_medians_ms"]
+        w, c, pm = a["assess"], a["assess_cpu"], a["pass_p50_ms"]
         t, tc = n["t_nfiq2_ms"], n["cpu_nfiq2_ms"]
         lines.append(
-            f"{_short(s):4} {w['median']:6.2f} {w['p95']:6.2f} {c['median']:6.2f} "
-            f"{min(pm):6.2f}..{max(pm):6.2f} {a['minor_faults_per_image']:6.0f} "
+            f"{_short(s):4} {a['decode']['p50']:6.2f} {w['p50']:6.2f} {w['p95']:6.2f} "
+            f"{c['p50']:6.2f} {min(pm):6.2f}..{max(pm):6.2f} {a['minor_faults_per_image']:6.0f} "
             f"{cores(r['sets'][s]['other_processes_cores']):>6} | "
-            f"{t['median']:6.1f} {t['p95']:6.1f} {tc['median']:6.1f} | "
-            f"{t['median'] / w['median']:7.1f}x {tc['median'] / c['median']:4.1f}x"
+            f"{t['p50']:6.1f} {t['p95']:6.1f} {tc['p50']:6.1f} | "
+            f"{t['p50'] / w['p50']:7.1f}x {tc['p50'] / c['p50']:4.1f}x"
         )
     lines += [
-        "(median/p95 wall, cpu = median process CPU; faults = minor page faults per image;",
-        " others = cores other processes used meanwhile; NFIQ 2 = t_nfiq2_ms, cpu_nfiq2_ms)",
+        "(decode, assess = p50 wall; p95 and cpu (p50 process CPU) of assess; pass p50 = range",
+        " of the per-pass medians of decode + assess; faults = minor page faults per image;",
+        " others = cores other processes used meanwhile; NFIQ 2 = t_nfiq2_ms, cpu_nfiq2_ms;",
+        " speed-up = NFIQ 2 / assess)",
         "",
-        "stages, one core: median ms per image (share of mean assess time)",
-        f"{'set':4} " + " ".join(f"{s:>15}" for s in (*STAGES, "rest of assess")),
+        "stages, one core: p50 ms per image (share of mean decode + assess time)",
+        f"{'set':4} " + " ".join(f"{s:>15}" for s in ("decode", *STAGES, "rest")),
     ]
     for s in FVC_SETS:
-        a = r["sets"][s]["assess"]
-        st, total = a["stages_ms"], a["wall_ms"]["mean"]
-        rest = total - sum(st[k]["mean"] for k in STAGES)
-        cells = [f"{st[k]['median']:6.2f} ({st[k]['mean'] / total:5.1%})" for k in STAGES]
-        cells.append(f"{rest:6.2f} ({rest / total:5.1%})")
+        st = r["sets"][s]["assess"]["stages_ms"]["stages"]
+        cells = [f"{v['p50']:6.2f} ({v['share']:5.1%})" for v in st.values()]
         lines.append(f"{_short(s):4} " + " ".join(f"{c:>15}" for c in cells))
     lines += [
         "",
@@ -250,17 +205,17 @@ def report(r: dict) -> str:
     db1 = FVC_SETS[0]
     rows += [(f"{_short(db1)}, {k}", v, db1) for k, v in r["cli_variants_" + db1].items()]
     for label, c, s in rows:
-        rm, full = c["record_ms"], r["nfiq2"][s]["t_full_ms"]["median"]
+        rm, full = c["record_ms"], r["nfiq2"][s]["t_full_ms"]["p50"]
         lines.append(
-            f"{label:36} {rm['median']:6.2f} {rm['p95']:6.2f} {c['wall_ms_per_image']:6.2f} "
+            f"{label:36} {rm['p50']:6.2f} {rm['p95']:6.2f} {c['wall_ms_per_image']:6.2f} "
             f"{c['cpu_ms_per_image']:6.2f} {c['minor_faults_per_image']:6.0f} "
             f"{c['startup_ms']:5.0f} {c['errors'] + c['out_of_range']:3d} | {full:11.1f} | "
-            f"{full / rm['median']:7.1f}x"
+            f"{full / rm['p50']:7.1f}x"
         )
     lines += [
-        "(record = median of the records' ms, decode + assess; wall, cpu, faults per image",
+        "(record = p50 of the records' ms, decode + assess; wall, cpu, faults per image",
         " include start-up; start = wall - sum of record ms: interpreter, imports, model;",
-        " NFIQ 2 full = t_full_ms median = mindtct + NFIQ 2; speed-up = NFIQ 2 full / record)",
+        " NFIQ 2 full = t_full_ms p50 = mindtct + NFIQ 2; speed-up = NFIQ 2 full / record)",
     ]
     return "\n".join(lines)
 

@@ -91,6 +91,62 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from biocap.bench import plot, report
+    from biocap.bench.run import Options, run
+
+    files = None
+    if args.data is not None:
+        if not args.data.is_dir():
+            print(f"biocap bench: --data {args.data} is not a folder", file=sys.stderr)
+            return 2
+        files = tuple(iter_inputs([str(args.data)]))
+        if not files:
+            print(f"biocap bench: no image files under {args.data}", file=sys.stderr)
+            return 2
+    opts = Options(
+        modalities=tuple(dict.fromkeys(args.modality or sorted(assessors()))),
+        duration_s=args.duration,
+        files=files,
+        data_root=args.data,
+        ppi=args.ppi,
+        accuracy=not args.no_accuracy,
+        shared=args.shared,
+        n_boot=args.n_boot,
+    )
+    result = run(opts)
+    r = result.result
+    print(report.table(r), flush=True)
+    status = 0 if any(result.latency_ms.values()) else 1  # nothing could be timed
+    if args.json is None:
+        print("\n(no --json FILE: nothing written, no plot)")
+        return status
+    reason = plot.matplotlib_missing()
+    if reason is None and not (any(result.latency_ms.values()) or result.edc):
+        reason = "nothing to plot"
+    r["plot"], r["plot_skipped"] = None, reason
+    if reason is None:  # the plot always goes next to the JSON: same name, .png
+        png = args.json.with_suffix(".png")
+        r["plot"] = str(plot.bench_png(png, result.latency_ms, result.edc, r["accuracy"]))
+    report.write_json(args.json, r)
+    print(f"\nwrote {args.json}" + (f" and {r['plot']}" if reason is None else f"; {reason}"))
+    return status
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {text}")
+    return value
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="biocap", description="Biometric capture quality engine")
     ap.add_argument("--version", action="version", version=f"biocap {__version__}")
@@ -106,6 +162,49 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--format", choices=("jsonl", "csv", "table"), default="jsonl")
     sc.add_argument("--lang", default="en", help="operator message language (catalogue file)")
     sc.set_defaults(func=cmd_score)
+
+    bn = sub.add_parser(
+        "bench",
+        help="latency, stages, throughput, memory (and utility when the shared data is found)",
+        description="Benchmark decode + assess on one thread and on every core, on generated "
+        "samples (default) or a folder; with the shared real images, EDC utility beside NFIQ 2. "
+        "The PNG goes next to the --json file (same name, .png).",
+    )
+    bn.add_argument(
+        "--modality",
+        action="append",
+        choices=sorted(assessors()),
+        help="repeat for several; default: every modality",
+    )
+    bn.add_argument("--data", type=Path, default=None, metavar="DIR", help="images (recursed)")
+    bn.add_argument(
+        "--ppi", type=float, default=None, help="with --data: resolution when a file lacks it"
+    )
+    bn.add_argument(
+        "--duration",
+        type=_positive,
+        default=10.0,
+        metavar="S",
+        help="timed seconds per modality: 60%% latency, 20%% one process, 20%% all cores "
+        "(default 10)",
+    )
+    bn.add_argument("--json", type=Path, default=None, metavar="FILE", help="write the result")
+    bn.add_argument(
+        "--shared",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="shared real images (default $BIOCAP_SHARED_DATA or ../shared/data)",
+    )
+    bn.add_argument("--no-accuracy", action="store_true", help="skip the EDC section")
+    bn.add_argument(
+        "--n-boot",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="bootstrap resamples (by finger or eye) for EDC intervals (default 0: none)",
+    )
+    bn.set_defaults(func=cmd_bench)
     return ap
 
 

@@ -1,0 +1,1 @@
+"""The fingerprint core's bench hooks: generated samples, stage timings, EDC on the FVC sets."""
