@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from biocap import __version__
 from biocap.records import assessors, score_file
+from biocap.runtime import tune_allocator
 
 #: extensions picked up when a folder is given (a file named explicitly is always tried).
 IMAGE_SUFFIXES = frozenset(
@@ -210,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    tune_allocator()
     try:
         return args.func(args)
     except BrokenPipeError:  # `biocap score ... | head` is normal use

@@ -48,9 +48,13 @@ def _blas_limit():  # -> threadpoolctl.ThreadpoolLimiter | None
 
 
 def pin_one_thread() -> None:
-    """One thread for OpenCV and BLAS for the rest of the process (workers, scripts)."""
+    """One thread for OpenCV and BLAS, and the station's allocator tuning, for the rest of the
+    process (workers, scripts): measure what a station runs."""
     import cv2
 
+    from biocap.runtime import tune_allocator
+
+    tune_allocator()
     cv2.setNumThreads(1)
     _blas_limit()  # not restored: stays in force for the process
 

@@ -1,0 +1,31 @@
+"""Process tuning for the real-time path, applied by front doors (never on import).
+
+glibc hands freed buffers above its mmap/trim thresholds back to the kernel, so every image
+faults its working set in again: measured ~1200 minor page faults and ~3-4 ms per FVC image in a
+fresh process (decode + assess 10.8 -> 7.8 ms for ``biocap score`` with the thresholds raised).
+Keeping freed memory in the process costs at most the largest image's working set (~20 MB).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+
+_M_TRIM_THRESHOLD = -1  # glibc <malloc.h>
+_M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD = 32 << 20
+TRIM_THRESHOLD = 256 << 20
+
+
+def tune_allocator() -> bool:
+    """Raise glibc's mmap and trim thresholds; ``False`` where there is no glibc ``mallopt``."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):  # musl and others: nothing to tune
+        return False
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    return bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(
+        mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)
+    )
