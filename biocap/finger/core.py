@@ -30,7 +30,7 @@ MIN_SIDE_PX = 2 * BLOCK_PX
 FILE_PPI_RANGE = (300.0, 2000.0)
 
 
-def _trusted_ppi(capture: Capture) -> float | None:
+def trusted_ppi(capture: Capture) -> float | None:
     """The caller's ppi, or the file's when a fingerprint scanner could have written it.
 
     BMP/TIFF/PNG headers of fingerprint files often carry editor defaults (the shared altered
@@ -51,7 +51,7 @@ def analyse(grey: np.ndarray) -> Context:
 
 def assess(capture: Capture) -> Assessment:
     """Score one fingerprint capture. Never raises on image content; bad bytes fail in ``io``."""
-    native_ppi = _trusted_ppi(capture)
+    native_ppi = trusted_ppi(capture)
     if native_ppi != capture.ppi:
         capture = dataclasses.replace(capture, ppi=native_ppi, ppi_source="assumed")
     try:

@@ -17,7 +17,7 @@ import time
 
 from biocap.assessment import QUALITY_FAILURE, Assessment
 from biocap.capture import Capture
-from biocap.finger.core import _trusted_ppi, features_of
+from biocap.finger.core import features_of, trusted_ppi
 from biocap.finger.defects import NOT_A_FINGERPRINT
 from biocap.finger.fields import compute_fields, segment
 from biocap.finger.measures import Context, compute_measures
@@ -43,7 +43,7 @@ def stage_times(capture: Capture, assessment: Assessment) -> dict[str, float] | 
         return None
     ns = time.perf_counter_ns
     t0 = ns()
-    native_ppi = _trusted_ppi(capture)  # as assess: editor ppi in a header is not believed
+    native_ppi = trusted_ppi(capture)  # as assess: editor ppi in a header is not believed
     if native_ppi != capture.ppi:
         capture = dataclasses.replace(capture, ppi=native_ppi, ppi_source="assumed")
     grey = resample_to_ppi(capture, 500.0).grey()
