@@ -15,7 +15,6 @@ QUALITY_FAILURE = 255
 
 
 class Severity(StrEnum):
-    INFO = "info"
     WARNING = "warning"  # capture usable, operator may improve it
     ERROR = "error"  # capture should be retaken
 

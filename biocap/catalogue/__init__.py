@@ -23,10 +23,6 @@ def _load(lang: str) -> dict[str, dict[str, str]]:
         return tomllib.load(f)
 
 
-def languages() -> list[str]:
-    return sorted(p.stem for p in _HERE.glob("*.toml"))
-
-
 def lookup(code: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
     """``{"message": ..., "action": ...}`` for ``code``; English when ``lang`` lacks it."""
     entry = _load(lang).get(code) or _load(DEFAULT_LANG).get(code)

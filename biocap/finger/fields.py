@@ -34,12 +34,11 @@ _FFT_N = 128
 class Fields:
     """Block fields of one image. Arrays of shape ``(rows, cols)`` unless said otherwise.
 
-    ``image`` is the float32 grey image padded to whole blocks; ``rows, cols`` is the block grid.
+    ``smooth`` is padded to whole blocks; ``height, width`` give the unpadded image size.
     Orientation is the ridge direction in radians in ``[0, pi)`` (image x right, y down).
     """
 
-    image: np.ndarray
-    smooth: np.ndarray  # image after a Gaussian of sigma 1 px (shared with the ridge map)
+    smooth: np.ndarray  # grey image after a Gaussian of sigma 1 px (shared with the ridge map)
     height: int
     width: int
     foreground: np.ndarray
@@ -56,10 +55,6 @@ class Fields:
     ridge_ratio: np.ndarray  # ridge width / valley width per block (for RVU)
     continuity: np.ndarray  # share of strip variance explained by the along-ridge average
     block_px: int = BLOCK_PX
-
-    @property
-    def grid(self) -> tuple[int, int]:
-        return self.foreground.shape  # type: ignore[return-value]
 
 
 def _block_means(a: np.ndarray, b: int) -> np.ndarray:
@@ -148,7 +143,6 @@ def compute_fields(grey: np.ndarray, block_px: int = BLOCK_PX) -> Fields:
     full_profile = np.repeat(mean.reshape(-1, 1), PROFILE_LEN, axis=1)
     full_profile[fg_idx] = prof
     return Fields(
-        image=img,
         height=h,
         width=w,
         foreground=foreground,
