@@ -43,6 +43,17 @@ def trusted_ppi(capture: Capture) -> float | None:
     return None
 
 
+def prepare(capture: Capture) -> tuple[np.ndarray, float | None]:
+    """The 500 ppi grey image ``assess`` works on, and the native ppi it trusted.
+
+    Raises :class:`~biocap.errors.BiocapError` when resampling would break the pixel limits.
+    """
+    native_ppi = trusted_ppi(capture)
+    if native_ppi != capture.ppi:
+        capture = dataclasses.replace(capture, ppi=native_ppi, ppi_source="assumed")
+    return resample_to_ppi(capture, 500.0).grey(), native_ppi
+
+
 def analyse(grey: np.ndarray) -> Context:
     """Shared fields and ridge counts of a 500 ppi grey image (the expensive part, done once)."""
     fields = compute_fields(grey)
@@ -51,11 +62,8 @@ def analyse(grey: np.ndarray) -> Context:
 
 def assess(capture: Capture) -> Assessment:
     """Score one fingerprint capture. Never raises on image content; bad bytes fail in ``io``."""
-    native_ppi = trusted_ppi(capture)
-    if native_ppi != capture.ppi:
-        capture = dataclasses.replace(capture, ppi=native_ppi, ppi_source="assumed")
     try:
-        grey = resample_to_ppi(capture, 500.0).grey()
+        grey, native_ppi = prepare(capture)
     except BiocapError as e:  # e.g. a 300 ppi photo that would exceed the pixel limit at 500
         return Assessment(MODALITY, QUALITY_FAILURE, failure_reason=f"{e.code}: {e.message}")
     if min(grey.shape) < MIN_SIDE_PX:

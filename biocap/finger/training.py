@@ -18,7 +18,7 @@ import numpy as np
 
 from biocap.io import read
 
-from .core import analyse, features_of
+from .core import analyse, features_of, prepare
 from .features import FEATURE_NAMES
 from .measures import compute_measures
 
@@ -45,8 +45,8 @@ def load_training_set(data_root: Path, sets: Iterable[str] = FVC_SETS) -> Traini
                     scores[r["a"]].append(s)
                     scores[r["b"]].append(s)
         for file in sorted(scores):
-            cap = read(data_root / "finger" / name / file)
-            ctx = analyse(cap.grey())
+            grey, _ = prepare(read(data_root / "finger" / name / file))
+            ctx = analyse(grey)
             rows.append(features_of(ctx, compute_measures(ctx)))
             targets.append(float(np.mean(scores[file])))
             keys.append((name, file))

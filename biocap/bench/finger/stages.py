@@ -12,18 +12,16 @@ block statistics it reads are counted in "fields", where they are shared with ot
 
 from __future__ import annotations
 
-import dataclasses
 import time
 
 from biocap.assessment import QUALITY_FAILURE, Assessment
 from biocap.capture import Capture
-from biocap.finger.core import features_of, trusted_ppi
+from biocap.finger.core import features_of, prepare
 from biocap.finger.defects import NOT_A_FINGERPRINT
 from biocap.finger.fields import compute_fields, segment
 from biocap.finger.measures import Context, compute_measures
 from biocap.finger.model import predict_utility
 from biocap.finger.ridges import count_segments
-from biocap.io import resample_to_ppi
 
 #: in the order ``assess`` runs them; "decode" before and "rest" after are added generically.
 STAGES = (
@@ -43,10 +41,7 @@ def stage_times(capture: Capture, assessment: Assessment) -> dict[str, float] | 
         return None
     ns = time.perf_counter_ns
     t0 = ns()
-    native_ppi = trusted_ppi(capture)  # as assess: editor ppi in a header is not believed
-    if native_ppi != capture.ppi:
-        capture = dataclasses.replace(capture, ppi=native_ppi, ppi_source="assumed")
-    grey = resample_to_ppi(capture, 500.0).grey()
+    grey, _ = prepare(capture)
     t1 = ns()
     fields = compute_fields(grey)
     t2 = ns()
