@@ -1,7 +1,8 @@
 """Message catalogue: defect code -> operator message and action, per language (TOML files).
 
 Cores emit codes only; front doors look the words up here, so a station can be translated
-(e.g. ``vi.toml``) without touching code.
+(a ``vi/`` folder beside ``en/``) without touching code. Each language folder holds one file per
+modality (``finger.toml``, ``face.toml`` ...); every file in it is merged.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ DEFAULT_LANG = "en"
 
 @lru_cache(maxsize=8)
 def _load(lang: str) -> dict[str, dict[str, str]]:
-    path = _HERE / f"{lang}.toml"
-    if not lang.isalpha() or not path.is_file():
+    folder = _HERE / lang
+    if not lang.isalpha() or not folder.is_dir():
         return {}
-    with path.open("rb") as f:
-        return tomllib.load(f)
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(folder.glob("*.toml")):
+        with path.open("rb") as f:
+            merged.update(tomllib.load(f))
+    return merged
 
 
 def lookup(code: str, lang: str = DEFAULT_LANG) -> dict[str, str]:

@@ -60,8 +60,11 @@ def analyse(grey: np.ndarray) -> Context:
     return Context(fields, count_segments(fields))
 
 
-def assess(capture: Capture) -> Assessment:
-    """Score one fingerprint capture. Never raises on image content; bad bytes fail in ``io``."""
+def assess(capture: Capture, thresholds: D.DefectThresholds | None = None) -> Assessment:
+    """Score one fingerprint capture. Never raises on image content; bad bytes fail in ``io``.
+
+    ``thresholds`` come from a policy profile (``[finger.thresholds]``); defaults otherwise.
+    """
     try:
         grey, native_ppi = prepare(capture)
     except BiocapError as e:  # e.g. a 300 ppi photo that would exceed the pixel limit at 500
@@ -78,7 +81,7 @@ def assess(capture: Capture) -> Assessment:
     qmap = quality_map(ctx)
     n_fg = int(fg.sum())
     likeness = measures["ridge_likeness"].raw
-    t = D.DEFAULT_THRESHOLDS
+    t = thresholds or D.DEFAULT_THRESHOLDS
     if n_fg < t.min_foreground_blocks or likeness < t.min_ridge_likeness:
         evidence = {"foreground_blocks": float(n_fg), "ridge_likeness": likeness}
         return Assessment(
@@ -94,6 +97,7 @@ def assess(capture: Capture) -> Assessment:
         measures,
         centre_offset=D.centre_offset(fg),
         native_ppi=native_ppi,
+        t=t,
     )
     return Assessment(
         MODALITY,

@@ -1,7 +1,7 @@
 """Fingerprint defect codes: what is wrong with a print, in terms the operator can act on.
 
 Thresholds are parameters (a frozen dataclass), set from the shared FVC / altered sets; the
-operator messages live in the message catalogue (``biocap/messages``), keyed by the same codes.
+operator messages live in the message catalogue (``biocap/catalogue``), keyed by the same codes.
 """
 
 from __future__ import annotations
