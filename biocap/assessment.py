@@ -54,6 +54,8 @@ class Assessment:
 
     ``quality`` is 0-100 (higher is better) or 255 with ``failure_reason`` set.
     ``quality_map`` is an optional per-block ``uint8`` map (0-100, 255 = background).
+    ``overlay`` is JSON-able geometry in image pixels for a display to draw (face box and
+    landmarks, iris circles ...); named by the core, e.g. ``{"pupil": [x, y, r]}``.
     """
 
     modality: str
@@ -63,6 +65,7 @@ class Assessment:
     failure_reason: str | None = None
     quality_map: np.ndarray | None = None
     block_px: int | None = None
+    overlay: dict[str, object] = field(default_factory=dict)
 
     def has(self, code: str) -> bool:
         return any(d.code == code for d in self.defects)
@@ -77,6 +80,8 @@ class Assessment:
         }
         if with_map and self.quality_map is not None:
             out["quality_map"] = {"block_px": self.block_px, "values": self.quality_map.tolist()}
+        if with_map and self.overlay:
+            out["overlay"] = self.overlay
         return out
 
 

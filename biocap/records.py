@@ -2,7 +2,7 @@
 
 Building records lives here (not in a front door) so every output speaks the same fields:
 path, modality, quality, failure_reason, defects (code, severity, message, action), measures,
-ms, error.
+decision and its reasons (under a policy profile), ms, error.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from biocap.assessment import Assessment
 from biocap.capture import Capture
 from biocap.errors import BiocapError
 from biocap.io import read
+from biocap.policy import Profile, Verdict, decide, load_profile
 
-Assessor = Callable[[Capture], Assessment]
+Assessor = Callable[..., Assessment]  # assess(capture, thresholds=None)
 
 
 def assessors() -> dict[str, Assessor]:
@@ -28,11 +29,20 @@ def assessors() -> dict[str, Assessor]:
     return {"finger": finger.assess}
 
 
-def from_assessment(path: str, a: Assessment, ms: float, lang: str) -> dict[str, Any]:
-    defects = []
-    for d in a.defects:
-        words = catalogue.lookup(d.code, lang)
-        defects.append({**d.to_dict(), **words})
+def evaluate(capture: Capture, profile: Profile) -> tuple[Assessment, Verdict]:
+    """Assess with the profile's thresholds for the capture's modality, then decide."""
+    modality = capture.modality
+    a = assessors()[modality](capture, profile.thresholds(modality))
+    return a, decide(a, profile.rules(modality))
+
+
+def from_assessment(
+    path: str, a: Assessment, ms: float, lang: str, verdict: Verdict | None = None
+) -> dict[str, Any]:
+    defects = [{**d.to_dict(), **catalogue.lookup(d.code, lang)} for d in a.defects]
+    reasons = [
+        {"code": c, **catalogue.lookup(c, lang)} for c in (verdict.reasons if verdict else ())
+    ]
     return {
         "path": path,
         "modality": a.modality,
@@ -40,6 +50,8 @@ def from_assessment(path: str, a: Assessment, ms: float, lang: str) -> dict[str,
         "failure_reason": a.failure_reason,
         "defects": defects,
         "measures": {k: m.to_dict() for k, m in a.measures.items()},
+        "decision": str(verdict.decision) if verdict else None,
+        "reasons": reasons,
         "ms": round(ms, 3),
         "error": None,
     }
@@ -57,19 +69,26 @@ def from_error(path: str, modality: str, err: BiocapError | OSError, ms: float) 
         "failure_reason": None,
         "defects": [],
         "measures": {},
+        "decision": None,
+        "reasons": [],
         "ms": round(ms, 3),
         "error": error,
     }
 
 
 def score_file(
-    path: Path, modality: str, *, ppi: float | None = None, lang: str = "en"
+    path: Path,
+    modality: str,
+    *,
+    ppi: float | None = None,
+    lang: str = "en",
+    profile: Profile | None = None,
 ) -> dict[str, Any]:
-    """Decode and assess one file; a bad file becomes an error record, never an exception."""
-    assess = assessors()[modality]
+    """Decode, assess and decide one file; a bad file becomes an error record, never raises."""
+    profile = profile or load_profile()
     t0 = time.perf_counter()
     try:
-        a = assess(read(path, ppi=ppi, modality=modality))
+        a, verdict = evaluate(read(path, ppi=ppi, modality=modality), profile)
     except (BiocapError, OSError) as e:
         return from_error(str(path), modality, e, 1000 * (time.perf_counter() - t0))
-    return from_assessment(str(path), a, 1000 * (time.perf_counter() - t0), lang)
+    return from_assessment(str(path), a, 1000 * (time.perf_counter() - t0), lang, verdict)

@@ -53,10 +53,14 @@ def test_jsonl_one_record_per_image_and_errors_do_not_stop_the_run(folder, capsy
     assert blank["quality"] == 0
     (d,) = blank["defects"]
     assert d["code"] == "finger.not_a_fingerprint" and d["message"] and d["action"]
+    assert blank["decision"] == "retake"
+    (reason,) = blank["reasons"]
+    assert reason["code"] == "finger.not_a_fingerprint" and reason["action"]
     assert recs["d_empty.jpg"]["error"]["code"] == "empty_body"
     assert recs["e_text.png"]["error"]["code"] == "unsupported_format"
     assert recs["f_bomb.png"]["error"]["code"] == "decompression_bomb"
-    assert all(recs[n]["quality"] is None for n in ("d_empty.jpg", "e_text.png", "f_bomb.png"))
+    for name in ("d_empty.jpg", "e_text.png", "f_bomb.png"):
+        assert recs[name]["quality"] is None and recs[name]["decision"] is None
 
 
 def test_csv_has_header_and_measure_columns(folder, capsys) -> None:
@@ -65,6 +69,21 @@ def test_csv_has_header_and_measure_columns(folder, capsys) -> None:
     assert code == 0 and len(rows) == 1
     assert rows[0]["error"] == "" and 0 < int(rows[0]["quality"]) <= 100
     assert float(rows[0]["orientation_certainty"]) > 0.5
+
+
+def test_profile_decides_and_a_bad_profile_is_a_clear_error(folder, tmp_path, capsys) -> None:
+    strict = tmp_path / "p.toml"
+    strict.write_text("[finger]\nmin_quality = 100\n")
+    _, out = run(capsys, str(folder / "a_print.png"), "--profile", str(strict))
+    rec = json.loads(out)
+    assert rec["quality"] < 100
+    assert rec["decision"] == "retake"
+    assert [r["code"] for r in rec["reasons"]] == ["finger.low_quality"]
+    _, out = run(capsys, str(folder / "a_print.png"), "--profile", "child")
+    assert json.loads(out)["decision"] == "accept"
+    assert main(["score", str(folder / "a_print.png"), "--profile", "nope"]) == 2
+    err = json.loads(capsys.readouterr().err)
+    assert err["error"]["code"] == "invalid_parameter"
 
 
 def test_table_and_missing_file(folder, capsys) -> None:
