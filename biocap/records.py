@@ -24,9 +24,9 @@ Assessor = Callable[..., Assessment]  # assess(capture, thresholds=None)
 
 def assessors() -> dict[str, Assessor]:
     """Modality name -> ``assess``; imported lazily so a front door loads only what it runs."""
-    from biocap import finger
+    from biocap import face, finger, iris
 
-    return {"finger": finger.assess}
+    return {"finger": finger.assess, "face": face.assess, "iris": iris.assess}
 
 
 def evaluate(capture: Capture, profile: Profile) -> tuple[Assessment, Verdict]:

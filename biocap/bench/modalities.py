@@ -50,7 +50,34 @@ def registry() -> dict[str, ModalityBench]:
             stage_names=finger_stages.STAGES,
             accuracy=finger_accuracy.bench_accuracy,
         ),
+        "iris": ModalityBench(
+            samples=_iris_samples,
+            samples_label="synthetic eyes (known circles), PNG 640x480 and 320x280",
+            accuracy=_iris_accuracy,
+        ),
+        "face": ModalityBench(
+            samples=_face_samples,
+            samples_label="public-domain astronaut portrait 600x800 / 1200x1600, degraded, PNG",
+        ),
     }
+
+
+def _face_samples() -> tuple[Sample, ...]:
+    from biocap.bench.face.samples import generated
+
+    return generated()
+
+
+def _iris_samples() -> tuple[Sample, ...]:
+    from biocap.bench.iris.samples import generated
+
+    return generated()
+
+
+def _iris_accuracy(data: Path, n_boot: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    from biocap.bench.iris.accuracy import bench_accuracy
+
+    return bench_accuracy(data, n_boot)
 
 
 def hooks(modality: str) -> ModalityBench:

@@ -1,0 +1,65 @@
+"""Face assessment latency on one core: median / p95 per image size, and the stage split.
+
+    .venv/bin/python benchmarks/face_speed_report.py [--rounds 100]
+
+Single-threaded (OpenCV, BLAS, onnxruntime) as a station runs one process per core. Prints
+the load average before and after: on a shared machine, report the quietest run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+import bench_env
+import numpy as np
+
+from biocap.bench.face.samples import portrait
+from biocap.capture import Capture
+from biocap.face import assess
+from biocap.face.context import FaceContext
+from biocap.face.measures import compute_measures
+
+
+def timed(fn, rounds: int) -> np.ndarray:
+    out = []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return np.array(out) * 1000
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=100)
+    args = ap.parse_args()
+    bench_env.single_core()
+    print(f"load average before: {os.getloadavg()}")
+    for w, h in ((600, 800), (1200, 1600)):
+        cap = Capture(portrait(w, h))
+        for _ in range(5):
+            assess(cap)
+        total = timed(lambda cap=cap: assess(cap), args.rounds)
+        models = timed(lambda cap=cap: FaceContext.build(cap.pixels), args.rounds)
+        ctx = FaceContext.build(cap.pixels)
+        shared = {k: v for k, v in vars(ctx).items() if not k.startswith("_")}
+
+        def measures(shared=shared) -> None:
+            # a fresh context with the models' answers: only the measures' own work is timed
+            keep = ("rgb", "grey", "colour_file", "faces", "mesh", "eye_left_img",
+                    "eye_right_img", "small_rgb", "small_factor")  # fmt: skip
+            compute_measures(FaceContext(**{k: shared[k] for k in keep}))
+
+        rest = timed(measures, args.rounds)
+        print(
+            f"{w}x{h}: assess median {np.median(total):.2f} ms  p95 {np.percentile(total, 95):.2f}"
+            f"  min {total.min():.2f} | detection+mesh+iris median {np.median(models):.2f} ms"
+            f" | measures median {np.median(rest):.2f} ms"
+        )
+    print(f"load average after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""``biocap bench`` hooks for the face core."""

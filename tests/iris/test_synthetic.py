@@ -1,0 +1,162 @@
+"""Generated eyes with known circles: segmentation, each measure's expected value, defects."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from biocap.assessment import QUALITY_FAILURE
+from biocap.capture import Capture
+from biocap.iris import CODES, MEASURES, DefectThresholds, assess
+from biocap.iris import synthetic as S
+from biocap.iris.core import analyse
+
+
+def _assess(img: np.ndarray, **kw):
+    return assess(Capture(img), **kw)
+
+
+def codes(a) -> set[str]:
+    return {d.code for d in a.defects}
+
+
+@pytest.mark.parametrize(
+    ("shape", "iris_r", "pupil_r"),
+    [((280, 320), 100.0, 40.0), ((280, 320), 70.0, 20.0), ((480, 640), 200.0, 80.0)],
+)
+def test_circles_found(shape, iris_r, pupil_r):
+    img = S.eye(shape, iris_r=iris_r, pupil_r=pupil_r)
+    ctx = analyse(img)
+    k = 1.0 / ctx.seg.scale
+    p, i = ctx.seg.pupil.scaled(k), ctx.seg.iris.scaled(k)
+    cx, cy = shape[1] / 2, shape[0] / 2
+    assert abs(p.x - cx) < 3 and abs(p.y - cy) < 3
+    assert abs(p.r - pupil_r) < 0.06 * pupil_r + 1.5
+    assert abs(i.x - cx) < 4 and abs(i.y - cy) < 4
+    assert abs(i.r - iris_r) < 0.05 * iris_r + 2
+
+
+def test_plain_eye_measures():
+    a = _assess(S.eye())
+    m = {k: v.raw for k, v in a.measures.items()}
+    assert set(m) == set(MEASURES)
+    assert m["usable_iris_area"] > 95
+    assert m["pupil_iris_ratio"] == pytest.approx(40, abs=3)
+    assert m["iris_diameter_px"] == pytest.approx(200, abs=6)
+    assert m["iris_radius_px"] == pytest.approx(100, abs=3)
+    assert m["iris_pupil_concentricity"] > 95
+    assert m["pupil_boundary_circularity"] > 97
+    assert m["margin_adequacy"] > 90
+    assert m["off_axis_gaze"] < 15
+    # sclera 205, iris 115, pupil 22: (205-115)/(205+115-44) = 32.6 %
+    assert m["iris_sclera_contrast"] == pytest.approx(32.6, abs=4)
+    # w = (115-22)/(20+22) = 2.21; 100 w / (0.75 + w) = 74.7 %
+    assert m["iris_pupil_contrast"] == pytest.approx(74.7, abs=4)
+    assert a.defects == []
+    for v in a.measures.values():
+        assert v.score is None or 0 <= v.score <= 100
+
+
+def test_eyelid_reduces_usable_area_and_is_drawn():
+    open_ = _assess(S.eye())
+    lid = _assess(S.eye(lid_cover=0.35))
+    assert lid.measures["usable_iris_area"].raw < open_.measures["usable_iris_area"].raw - 15
+    upper = lid.overlay["eyelids"]["upper"]
+    assert len(upper) > 0
+    # the lid edge crosses the iris above its centre (y down)
+    assert np.median([y for _, y in upper]) < 140
+
+
+def test_heavy_lid_is_occluded():
+    a = _assess(S.eye(lid_cover=0.35), thresholds=DefectThresholds(occluded_usable_area=75.0))
+    assert "iris.occluded" in codes(a)
+
+
+def test_reflections_are_masked_and_flagged():
+    a = _assess(S.eye(reflections=14, reflection_r=7))
+    assert a.measures["usable_iris_area"].raw < 95
+    assert "iris.specular_reflection" in codes(a)
+    assert "iris.specular_reflection" not in codes(_assess(S.eye()))
+
+
+def test_defocus_lowers_sharpness_and_is_flagged():
+    sharp = _assess(S.eye()).measures["sharpness"].raw
+    a = _assess(S.blurred(S.eye(), 6.0))
+    assert a.measures["sharpness"].raw < 0.25 * sharp
+    assert "iris.blurred" in codes(a)
+
+
+def test_motion_blur_is_directional():
+    still = _assess(S.eye()).measures["motion_blur"].raw
+    a = _assess(S.motion(S.eye(), 21))
+    assert a.measures["motion_blur"].raw > still + 0.3
+    assert "iris.blurred" in codes(a)
+
+
+def test_small_iris_is_too_far():
+    a = _assess(S.eye(iris_r=45, pupil_r=18))
+    assert "iris.too_far" in codes(a)
+    assert "iris.too_far" not in codes(_assess(S.eye()))
+
+
+def test_cut_off_iris_is_too_close():
+    a = _assess(S.eye(centre=(60, 140)))
+    assert a.measures["margin_adequacy"].raw < 10
+    assert "iris.too_close" in codes(a)
+
+
+def test_pupil_dilation_codes():
+    assert "iris.pupil_dilated" in codes(_assess(S.eye(pupil_r=80)))
+    assert "iris.pupil_constricted" in codes(_assess(S.eye(pupil_r=15)))
+
+
+def test_off_centre_pupil_lowers_concentricity():
+    a = _assess(S.eye(pupil_offset=(8.0, 0.0)))
+    assert a.measures["iris_pupil_concentricity"].raw == pytest.approx(92, abs=3)
+
+
+@pytest.mark.parametrize(
+    "img",
+    [
+        np.full((280, 320), 128, np.uint8),
+        np.random.default_rng(0).integers(0, 256, (280, 320)).astype(np.uint8),
+        np.tile(np.uint8([0, 255]), (240, 160)),
+    ],
+    ids=["flat", "noise", "stripes"],
+)
+def test_not_an_eye(img):
+    a = _assess(img)
+    assert a.quality == 0
+    assert codes(a) == {"iris.not_an_eye"}
+
+
+def test_tiny_image_fails_with_reason():
+    a = _assess(np.zeros((20, 30), np.uint8))
+    assert a.quality == QUALITY_FAILURE
+    assert a.failure_reason
+
+
+def test_colour_input_and_overlay_json():
+    grey = S.eye((480, 640), iris_r=150, pupil_r=50)
+    a = _assess(np.dstack([grey] * 3))
+    ov = json.loads(json.dumps(a.overlay))
+    assert ov["pupil"][2] == pytest.approx(50, abs=4)
+    assert ov["iris"][2] == pytest.approx(150, abs=8)
+    assert set(ov["eyelids"]) == {"upper", "lower"}
+    assert len(json.dumps(ov)) < 2000
+
+
+def test_codes_have_catalogue_entries():
+    from biocap import catalogue
+
+    for code in CODES:
+        entry = catalogue.lookup(code)
+        assert entry["message"] != code and entry["action"]
+
+
+def test_thresholds_are_frozen_and_named():
+    t = DefectThresholds()
+    with pytest.raises(AttributeError):
+        t.too_far_diameter_px = 1.0  # type: ignore[misc]
