@@ -26,12 +26,14 @@ from biocap.io import read
 YALE = DefectThresholds(min_ied_px=40.0, require_colour=False)
 LIGHT = ("face.uneven_light_left_dark", "face.uneven_light_right_dark")
 REAL = "deepface,face_recognition"
+#: ICAO's "neutral expression": an open mouth or a smile (Yale "happy" is a smile)
+EXPRESSION = ("face.mouth_open", "face.smiling")
 
 #: (set, label pattern) -> (defect name in the report, codes any of which counts as found)
 RULES: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("yalefaces", r"condition=(sleepy|wink);", "eyes closed (sleepy, wink)", ("face.eyes_closed",)),
-    ("yalefaces", r"condition=(happy|surprised);", "mouth open (happy, surprised)",
-     ("face.mouth_open",)),
+    ("yalefaces", r"condition=(happy|surprised);", "mouth open / smile (happy, surprised)",
+     EXPRESSION),
     ("yalefaces", r"condition=(leftlight|rightlight);", "side light (Yale)", LIGHT),
     ("synth_defects", r"side light|non-uniform illumination", "side light (synthetic)", LIGHT),
     ("synth_defects", r"Gaussian blur|motion blur", "blur", ("face.blurred",)),
@@ -49,7 +51,8 @@ RULES: list[tuple[str, str, str, tuple[str, ...]]] = [
     (REAL, r"DEFECT: (two|multiple|many) faces", "several faces", ("face.multiple_faces",)),
     (REAL, r"DEFECT:.*(small face|tiny face|low resolution)", "small face (real photos)",
      ("face.too_small", "face.too_far", "face.no_face")),
-    (REAL, r"DEFECT:.*(broad smile|mouth open)", "mouth open (real photos)", ("face.mouth_open",)),
+    (REAL, r"DEFECT:.*(broad smile|mouth open)", "mouth open / smile (real photos)",
+     EXPRESSION),
     (REAL, r"DEFECT: face partially cut", "crop (real photos)", ("face.cropped",)),
 ]  # fmt: skip
 CLEAN = [

@@ -42,6 +42,8 @@ MODELS = {
 }
 OPSET = 17
 TOLERANCE = 1e-4
+#: models run on a batch (both eyes at once)
+DYNAMIC_BATCH = {"face_iris_landmark.onnx"}
 
 
 def convert(tflite: Path, onnx_path: Path) -> None:
@@ -49,33 +51,69 @@ def convert(tflite: Path, onnx_path: Path) -> None:
 
     tf2onnx.convert.from_tflite(str(tflite), opset=OPSET, output_path=str(onnx_path))
     rewrite_prelu(onnx_path)
+    if onnx_path.name in DYNAMIC_BATCH:
+        dynamic_batch(onnx_path)
 
 
 def rewrite_prelu(onnx_path: Path) -> None:
-    """``PRelu(x, s)`` -> ``Relu(x) + s * (x - Relu(x))``: the same numbers, twice as fast.
+    """``PRelu(x, s)`` -> ``DwConv1x1(x, s) + DwConv1x1(Relu(x), 1 - s)``: the same numbers.
 
     onnxruntime's CPU PRelu is slow and has no blocked (NCHWc) kernel, so every PRelu also pays
-    two layout reorders; on one core the mesh went from 5.7 to ~3 ms and each eye from 5.5 to
-    ~3.5 ms. The slopes span -1.6..1.5, so ``Max(x, s * x)`` would not be exact.
+    two layout reorders. Written as two per-channel 1x1 (depthwise) convolutions and an Add,
+    everything stays in the blocked layout: on one core the mesh went from 6.8 (PRelu) and 3.5
+    (``Relu(x) + s * (x - Relu(x))``, the first rewrite) to 2.5 ms, the iris model from 6.5 and
+    4.1 to 2.8 ms. Differences to the PRelu graph ~3e-5 (float rounding of ``s*x + (1-s)*x``).
     """
     import onnx
-    from onnx import helper
+    from onnx import helper, numpy_helper
 
     m = onnx.load(str(onnx_path))
-    nodes = []
+    init = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    nodes, weights, slopes = [], [], set()
     for n in m.graph.node:
         if n.op_type != "PRelu":
             nodes.append(n)
             continue
-        x, s, o = n.input[0], n.input[1], n.output[0]
+        x, s_name, o = n.input[0], n.input[1], n.output[0]
+        s = init[s_name].reshape(-1).astype(np.float32)
+        slopes.add(s_name)
+        for tag, w in (("neg", s), ("pos", 1.0 - s)):
+            weights.append(numpy_helper.from_array(w.reshape(-1, 1, 1, 1), f"{o}_{tag}_w"))
+        conv = {"group": s.size, "kernel_shape": [1, 1]}
         nodes += [
-            helper.make_node("Relu", [x], [o + "_pos"], name=n.name + "_relu"),
-            helper.make_node("Sub", [x, o + "_pos"], [o + "_neg"], name=n.name + "_sub"),
-            helper.make_node("Mul", [o + "_neg", s], [o + "_sneg"], name=n.name + "_mul"),
-            helper.make_node("Add", [o + "_pos", o + "_sneg"], [o], name=n.name + "_add"),
+            helper.make_node("Relu", [x], [o + "_relu"], name=o + "_relu"),
+            helper.make_node("Conv", [x, o + "_neg_w"], [o + "_a"], name=o + "_neg", **conv),
+            helper.make_node(
+                "Conv", [o + "_relu", o + "_pos_w"], [o + "_b"], name=o + "_pos", **conv
+            ),
+            helper.make_node("Add", [o + "_a", o + "_b"], [o], name=o + "_add"),
         ]
+    used = {i for n in nodes for i in n.input}
+    kept = [i for i in m.graph.initializer if i.name in used]
     del m.graph.node[:]
     m.graph.node.extend(nodes)
+    del m.graph.initializer[:]
+    m.graph.initializer.extend(kept + weights)
+    onnx.checker.check_model(m)
+    onnx.save(m, str(onnx_path))
+
+
+def dynamic_batch(onnx_path: Path) -> None:
+    """Batch dimension ``N`` instead of 1, so both eyes run in one call (~20 % faster than two).
+
+    The heads' ``Reshape(.., [1, -1])`` become ``[0, -1]`` (0 = keep the batch size).
+    """
+    import onnx
+    from onnx import numpy_helper
+
+    m = onnx.load(str(onnx_path))
+    for v in (*m.graph.input, *m.graph.output):
+        v.type.tensor_type.shape.dim[0].dim_param = "N"
+    shapes = {n.input[1] for n in m.graph.node if n.op_type == "Reshape"}
+    for i in m.graph.initializer:
+        if i.name in shapes and numpy_helper.to_array(i).tolist() == [1, -1]:
+            i.CopyFrom(numpy_helper.from_array(np.array([0, -1], np.int64), i.name))
+    del m.graph.value_info[:]
     onnx.checker.check_model(m)
     onnx.save(m, str(onnx_path))
 

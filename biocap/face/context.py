@@ -1,8 +1,9 @@
 """Per-capture shared work (after OFIQ's ``Session``): every measure reads this, nothing twice.
 
-Once per image: detection on a downscaled copy, the 468-point mesh on its 192 px crop, iris
-landmarks on two 64 px eye crops, then (lazily) an eye-aligned face crop at a fixed
-inter-eye distance and its skin / eye / mouth / background masks.
+Once per image: detection on a downscaled copy (plus 2x2 tiles when the face found is small
+or none is: group and far shots), the 468-point mesh on its 192 px crop, iris landmarks on both
+64 px eye crops in one batch, then (lazily) an eye-aligned face crop at a fixed inter-eye
+distance and its skin / eye / mouth / background masks.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from functools import cached_property
 import cv2
 import numpy as np
 
-from .detect import Detection, detect
+from .detect import Detection, detect, detect_tiles, overlaps
 from .landmarks import Eye, Mesh, eyes, mesh
 
 #: the aligned crop: inter-eye distance in px, and its extent around the eye midpoint in IEDs
@@ -33,17 +34,40 @@ OUTER_LIPS = np.array(
 CHIN, FOREHEAD, NOSE_TIP = 152, 10, 1
 FACE_RIGHT_EDGE, FACE_LEFT_EDGE = 234, 454  # image-left and image-right cheek edges
 UPPER_INNER_LIP, LOWER_INNER_LIP, MOUTH_LEFT, MOUTH_RIGHT = 13, 14, 78, 308
-#: longest side of the shared downscaled copy (>= 2x the detector's 128 px input).
-SMALL_SIDE = 256
+#: the shared downscaled copy is halved until its longest side is below twice this (600x800
+#: and 1200x1600 -> 150x200): >= the detector's 128 px input.
+SMALL_SIDE = 160
+#: a first face narrower than this share of the image width sends the detector over tiles
+#: (an ICAO portrait's face box spans ~40-60 %; a group or far shot's much less).
+SMALL_FACE = 0.25
+#: detector score accepted for a lone face when none reaches 0.5 (a face cut by the border),
+#: if the face mesh's own face-presence probability confirms it.
+WEAK_SCORE, WEAK_PRESENCE = 0.4, 0.5
+#: a face found on a tile needs this detector score and the mesh's face-presence probability
+#: (true faces there scored 0.58-0.88 with presence 1.0; a badge and a collar 0.52-0.67 with
+#: presence 0.004-0.73).
+TILE_SCORE, TILE_PRESENCE = 0.6, 0.9
 #: chin-to-crown over chin-to-forehead-top (mesh point 10 sits near the hairline), from ICAO
 #: head proportions; only used for the head-size measure and the token crop.
 CROWN_FACTOR = 1.22
 
 
+def halve_to(img: np.ndarray, side: float) -> tuple[np.ndarray, int]:
+    """``img`` averaged down by 2, 4, 8... while its longest side stays >= ``side``, and the
+    factor. Halving is OpenCV's fast INTER_AREA path (0.2 ms for 600x800 RGB); a non-integer
+    or odd factor takes its slow path (2.5 ms for a 1/3 shrink)."""
+    k = 1
+    while max(img.shape[:2]) >= 2 * side and min(img.shape[:2]) >= 4:
+        h, w = img.shape[0] // 2 * 2, img.shape[1] // 2 * 2
+        img = cv2.resize(img[:h, :w], (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+        k *= 2
+    return img, k
+
+
 @dataclass
 class FaceContext:
     rgb: np.ndarray  # (h, w, 3) uint8
-    grey: np.ndarray  # (h, w) uint8
+    grey_pixels: np.ndarray | None  # (h, w) uint8 of a greyscale capture; None for colour
     colour_file: bool  # the capture came as colour (3 channels)
     faces: list[Detection]
     mesh: Mesh | None = None
@@ -57,24 +81,52 @@ class FaceContext:
     def build(cls, pixels: np.ndarray) -> FaceContext:
         if pixels.ndim == 2:
             rgb, grey, colour = cv2.cvtColor(pixels, cv2.COLOR_GRAY2RGB), pixels, False
-        else:
-            rgb, grey, colour = pixels, cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY), True
-        # one cheap integer-factor shrink (OpenCV's INTER_AREA fast path) serves the detector
-        # (which sees 128 px), the background and the colour measures
-        k = max(1, max(rgb.shape[:2]) // SMALL_SIDE)
-        small = (
-            rgb
-            if k == 1
-            else cv2.resize(
-                rgb, (rgb.shape[1] // k, rgb.shape[0] // k), interpolation=cv2.INTER_AREA
-            )
-        )
-        faces = [d.scaled(k) for d in detect(small)]
+        else:  # the whole-image grey is made only if something asks (see ``grey``)
+            rgb, grey, colour = pixels, None, True
+        # one cheap shrink serves the detector (which sees 128 px), the background and the
+        # colour measures
+        small, k = halve_to(rgb, SMALL_SIDE)
+        faces = detect(small)
+        if not faces or faces[0].width < SMALL_FACE * small.shape[1]:
+            # a far or group shot: the whole-image pass misses faces this small
+            # (tile faces need a high score: tiles of clothing and badges score 0.5-0.7)
+            src, kt = halve_to(rgb, 2 * SMALL_SIDE)  # tiles see 2x the detail
+            extra = [
+                d.scaled(kt / k)
+                for d in detect_tiles(src, TILE_SCORE)
+                if mesh(rgb, d.scaled(kt)).presence >= TILE_PRESENCE  # badges, collars
+            ]
+            faces = faces + [d for d in extra if not any(overlaps(d, f) for f in faces)]
+        weak = False
+        if not faces:  # a face cut by the border scores just under MediaPipe's 0.5
+            faces, weak = detect(small, WEAK_SCORE)[:1], True
+        faces = [d.scaled(k) for d in faces]
         ctx = cls(rgb, grey, colour, faces, small_rgb=small, small_factor=k)
         if faces:
             ctx.mesh = mesh(rgb, faces[0])
+            if weak and ctx.mesh.presence < WEAK_PRESENCE:
+                ctx.faces, ctx.mesh = [], None
+                return ctx
             ctx.eye_left_img, ctx.eye_right_img = eyes(rgb, ctx.mesh)
         return ctx
+
+    @cached_property
+    def grey(self) -> np.ndarray:
+        """Whole-image grey (measures read the face box or the aligned crop instead)."""
+        if self.grey_pixels is not None:
+            return self.grey_pixels
+        return cv2.cvtColor(self.rgb, cv2.COLOR_RGB2GRAY)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """Image height and width."""
+        return self.rgb.shape[0], self.rgb.shape[1]
+
+    def grey_box(self, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
+        """Grey pixels of one box, without converting the whole image."""
+        if self.grey_pixels is not None:
+            return self.grey_pixels[y0:y1, x0:x1]
+        return cv2.cvtColor(np.ascontiguousarray(self.rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
 
     # -- geometry in image pixels ---------------------------------------------------------
     @property
@@ -130,7 +182,7 @@ class FaceContext:
         w, h = self.aligned_size
         inv = cv2.invertAffineTransform(self.align)
         corners = np.array([[0, 0], [w, 0], [0, h], [w, h]], np.float64) @ inv[:, :2].T + inv[:, 2]
-        H, W = self.grey.shape
+        H, W = self.shape
         x0, y0 = np.clip(np.floor(corners.min(axis=0)).astype(int) - 2, 0, [W, H])
         x1, y1 = np.clip(np.ceil(corners.max(axis=0)).astype(int) + 2, 0, [W, H])
         return int(x0), int(y0), int(max(x1, x0 + 1)), int(max(y1, y0 + 1))
@@ -142,11 +194,21 @@ class FaceContext:
         img = img[y0:y1, x0:x1]
         m = self.align.copy()
         m[:, 2] += m[:, :2] @ np.array([x0, y0], np.float64)
-        if self.ied > ALIGNED_IED * 1.5:
-            f = ALIGNED_IED * 1.25 / self.ied
+        # halve (fast) to IED 80-160 px, then area-average to IED 80 when the bilinear warp
+        # would still shrink more than 1.25x
+        target = ALIGNED_IED * 1.25
+        if self.ied >= 2 * target:
+            img, k = halve_to(img, max(img.shape[:2]) * target / self.ied)
+            m[:, 2] += m[:, :2] @ np.full(2, (k - 1) / 2)  # a small pixel's centre
+            m[:, :2] *= k
+        ied = ALIGNED_IED / np.hypot(*m[0, :2])  # IED in ``img`` pixels
+        if ied > target * 1.25:
+            f = target / ied
             size = (max(1, round(img.shape[1] * f)), max(1, round(img.shape[0] * f)))
+            fx, fy = size[0] / img.shape[1], size[1] / img.shape[0]
             img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
-            m[:, :2] /= f
+            m[:, 2] += m[:, :2] @ np.array([(1 / fx - 1) / 2, (1 / fy - 1) / 2])
+            m[:, :2] = m[:, :2] @ np.diag([1 / fx, 1 / fy])
         return cv2.warpAffine(
             img, m, self.aligned_size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )
@@ -155,7 +217,7 @@ class FaceContext:
     def aligned_grey(self) -> np.ndarray:
         if self.colour_file:  # one warp serves both
             return cv2.cvtColor(self.aligned_rgb, cv2.COLOR_RGB2GRAY)
-        return self._warp(self.grey)
+        return self._warp(self.grey_pixels)
 
     @cached_property
     def aligned_rgb(self) -> np.ndarray:
@@ -164,7 +226,7 @@ class FaceContext:
     @cached_property
     def aligned_inside(self) -> np.ndarray:
         """Aligned-crop pixels that come from inside the image (a crop through the face)."""
-        h, w = self.grey.shape
+        h, w = self.shape
         rect = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64)
         aw, ah = self.aligned_size
         m = np.zeros((ah, aw), np.uint8)

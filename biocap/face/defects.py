@@ -22,6 +22,7 @@ HEAD_PITCHED = "face.head_pitched"
 HEAD_TILTED = "face.head_tilted"
 EYES_CLOSED = "face.eyes_closed"
 MOUTH_OPEN = "face.mouth_open"
+SMILING = "face.smiling"
 GAZE_AWAY = "face.gaze_away"
 EYES_OCCLUDED = "face.eyes_occluded"
 MOUTH_OCCLUDED = "face.mouth_occluded"
@@ -48,6 +49,7 @@ CODES = (
     HEAD_TILTED,
     EYES_CLOSED,
     MOUTH_OPEN,
+    SMILING,
     GAZE_AWAY,
     EYES_OCCLUDED,
     MOUTH_OCCLUDED,
@@ -82,7 +84,12 @@ class DefectThresholds:
     #: difference between the two eyes' openness that means a wink or a drooping lid.
     max_eye_open_difference: float = 0.05
     #: inner-lip gap / mouth width above which the mouth is open (ICAO: neutral expression).
-    max_mouth_open: float = 0.12
+    #: Not lower: on closed full lips the mesh puts the inner lower lip below the seam and
+    #: reads up to 0.18 (Yale subject04/06 centerlight, lips visibly closed).
+    max_mouth_open: float = 0.2
+    #: mouth corners raised above the lip centre by more than this share of the mouth width: a
+    #: smile (ICAO: neutral expression). Neutral faces measured -0.06..0.045, smiles >= 0.077.
+    max_smile_lift: float = 0.06
     max_gaze_deg: float = 20.0
     #: eye/mouth region contrast over the skin grey below which something covers them.
     min_eyes_visible: float = 0.25
@@ -95,8 +102,10 @@ class DefectThresholds:
     max_luminance: float = 0.9
     max_overexposed_share: float = 0.25
     min_dynamic_range: float = 80.0
-    #: |log2| of the right/left skin brightness above which light is uneven (0.38: ~30 %).
-    max_light_imbalance: float = 0.38
+    #: |log2| of the right/left skin brightness above which light is uneven: 0.5 = 1.41x, half
+    #: a photographic stop. Yale "normal" frontal lighting already reaches 0.40-0.45; Yale side
+    #: light is >= 0.87.
+    max_light_imbalance: float = 0.5
     max_background_gradient: float = 9.0
     max_unnatural_colour: float = 6.0
     #: flag greyscale portraits (ICAO asks for colour); a greyscale archive turns this off.
@@ -140,8 +149,11 @@ def find_defects(m: dict[str, Measure], t: DefectThresholds = DEFAULT_THRESHOLDS
             add(GAZE_AWAY, E, gaze_deg=r["gaze_direction"])
     if _lt(r["mouth_occlusion_prevention"], t.min_mouth_visible):
         add(MOUTH_OCCLUDED, E, mouth_visible=r["mouth_occlusion_prevention"])
-    elif r["mouth_closed"] > t.max_mouth_open:
-        add(MOUTH_OPEN, E, mouth_open=r["mouth_closed"])
+    else:
+        if r["mouth_closed"] > t.max_mouth_open:
+            add(MOUTH_OPEN, E, mouth_open=r["mouth_closed"])
+        if r["expression_neutrality"] > t.max_smile_lift:
+            add(SMILING, E, mouth_corner_lift=r["expression_neutrality"])
     if _lt(r["sharpness"], t.min_sharpness):
         add(BLURRED, E, sharpness=r["sharpness"])
     if r["noise"] > t.max_noise:

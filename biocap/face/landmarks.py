@@ -140,10 +140,10 @@ def eyes(rgb: np.ndarray, m: Mesh) -> tuple[Eye, Eye]:
         rois.append(roi)
     x = np.stack(crops).astype(np.float32) * (1.0 / 255.0)
     sess = onnx_session(IRIS_MODEL)
+    contours, irises = sess.run(None, {sess.get_inputs()[0].name: x})  # one batch of 2
     out: list[Eye] = []
-    for k in range(2):  # the converted graph has batch 1
-        contour, iris = sess.run(None, {sess.get_inputs()[0].name: x[k : k + 1]})
-        contour, iris = contour.reshape(71, 3), iris.reshape(5, 3)
+    for k in range(2):
+        contour, iris = contours[k].reshape(71, 3), irises[k].reshape(5, 3)
         if k == 1:
             contour = contour.copy()
             iris = iris.copy()

@@ -34,6 +34,8 @@ from .landmarks import Eye
 #: sits behind its chin point, so the raw forehead-chin axis leans back. Measured as the median
 #: over the frontal shared images (Yale normal/noglasses, the synthetic bases).
 PITCH_OFFSET_DEG = 0.0
+#: outer mouth corners (image left, image right).
+MOUTH_CORNER_RIGHT, MOUTH_CORNER_LEFT = 61, 291
 #: eyeball radius over palpebral-fissure width (~12 mm / ~28 mm): iris offset -> gaze angle.
 EYEBALL_PER_EYE_WIDTH = 0.43
 
@@ -76,7 +78,7 @@ def inter_eye_distance(ctx: FaceContext) -> float:
 
 def head_size(ctx: FaceContext) -> float:
     """Chin-to-crown length over image height (ICAO 9303: 0.7-0.8 in the printed portrait)."""
-    return float(np.linalg.norm(ctx.points[CHIN, :2] - ctx.crown)) / ctx.grey.shape[0]
+    return float(np.linalg.norm(ctx.points[CHIN, :2] - ctx.crown)) / ctx.shape[0]
 
 
 def _margins(ctx: FaceContext) -> dict[str, float]:
@@ -84,7 +86,7 @@ def _margins(ctx: FaceContext) -> dict[str, float]:
 
     def calc() -> dict[str, float]:
         oval = ctx.points[FACE_OVAL, :2]
-        h, w = ctx.grey.shape
+        h, w = ctx.shape
         return {
             "left": float(oval[:, 0].min()) / ctx.ied,
             "right": float(w - oval[:, 0].max()) / ctx.ied,
@@ -166,6 +168,15 @@ def mouth_closed(ctx: FaceContext) -> float:
     return float(gap / max(np.linalg.norm(p[MOUTH_LEFT, :2] - p[MOUTH_RIGHT, :2]), 1e-6))
 
 
+def expression_neutrality(ctx: FaceContext) -> float:
+    """Mouth-corner lift: how far the corners sit above the lip centre, over the mouth width,
+    with the eyes levelled (a smile raises and widens the corners; neutral: ~0 +- 0.05)."""
+    p = ctx.to_aligned(ctx.points[[MOUTH_CORNER_RIGHT, MOUTH_CORNER_LEFT, UPPER_INNER_LIP,
+                                   LOWER_INNER_LIP]])  # fmt: skip
+    width = max(float(p[1, 0] - p[0, 0]), 1e-6)
+    return float(((p[2, 1] + p[3, 1]) / 2 - (p[0, 1] + p[1, 1]) / 2) / width)
+
+
 def _gaze(eye: Eye | None) -> tuple[float, float]:
     """Iris centre's offset from the eye-corner midpoint, as horizontal/vertical angles (deg)."""
     assert eye is not None
@@ -189,11 +200,19 @@ def gaze_direction(ctx: FaceContext) -> float:
 def _region_contrast(ctx: FaceContext, mask: np.ndarray) -> float:
     """p95 - p5 grey inside ``mask`` over the skin median: a bar or patch makes it flat."""
     g = ctx.aligned_grey[mask & ctx.aligned_inside]
-    skin = _skin_values(ctx)
-    if g.size < 20 or skin.size < 20:
+    skin = _skin_median(ctx)
+    if g.size < 20 or not np.isfinite(skin):
         return float("nan")
     lo, hi = np.percentile(g, [5, 95])
-    return float((hi - lo) / max(float(np.median(skin)), 8.0))
+    return float((hi - lo) / max(skin, 8.0))
+
+
+def _skin_median(ctx: FaceContext) -> float:
+    def calc() -> float:
+        v = _skin_values(ctx)
+        return float(np.median(v)) if v.size >= 20 else float("nan")
+
+    return _memo(ctx, "skin_median", calc)  # type: ignore[return-value]
 
 
 def eyes_visible(ctx: FaceContext) -> float:
@@ -268,13 +287,14 @@ def sharpness(ctx: FaceContext) -> float:
 
     def calc() -> float:
         g = ctx.aligned_grey.astype(np.float32)
-        d = cv2.GaussianBlur(g, (0, 0), 1.0) - cv2.GaussianBlur(g, (0, 0), 2.5)
-        m = ctx.face_mask & ctx.aligned_inside
-        if m.sum() < 50:
+        low = cv2.GaussianBlur(g, (0, 0), 2.5)
+        d = cv2.GaussianBlur(g, (0, 0), 1.0) - low
+        m = (ctx.face_mask & ctx.aligned_inside).view(np.uint8)
+        if cv2.countNonZero(m) < 50:
             return float("nan")
-        gx = np.abs(np.diff(d, axis=1))[m[:, 1:]].mean()
-        gy = np.abs(np.diff(d, axis=0))[m[1:, :]].mean()
-        contrast = cv2.GaussianBlur(g, (0, 0), 2.5)[m].std()
+        gx = cv2.mean(cv2.absdiff(d[:, 1:], d[:, :-1]), mask=m[:, 1:])[0]
+        gy = cv2.mean(cv2.absdiff(d[1:], d[:-1]), mask=m[1:])[0]
+        contrast = cv2.meanStdDev(low, mask=m)[1][0, 0]
         return float(min(gx, gy) / max(contrast, 4.0))
 
     return _memo(ctx, "sharpness", calc)  # type: ignore[return-value]
@@ -295,24 +315,29 @@ def compression_artifacts(ctx: FaceContext) -> float:
     """JPEG blockiness: mean grey step across 8 px block borders over the mean step elsewhere,
     on the face's box at native resolution (1.0 = no block grid)."""
     oval = ctx.points[FACE_OVAL, :2]
-    h, w = ctx.grey.shape
+    h, w = ctx.shape
     x0, y0 = (int(max(0, v)) // 8 * 8 for v in oval.min(axis=0))
     x1, y1 = int(min(w, oval[:, 0].max())), int(min(h, oval[:, 1].max()))
-    g = ctx.grey[y0:y1, x0:x1].astype(np.float32)
+    g = ctx.grey_box(x0, y0, x1, y1).astype(np.float32)
     if min(g.shape) < 32:
         return float("nan")
     ratios = []
-    for d in (np.abs(np.diff(g, axis=1)), np.abs(np.diff(g, axis=0)).T):
-        idx = np.arange(d.shape[1])
-        border = (idx % 8) == 7
-        ratios.append(d[:, border].mean() / max(d[:, ~border].mean(), 1e-3))
+    for steps in (
+        cv2.absdiff(g[:, 1:], g[:, :-1]).mean(axis=0),  # per column step: x - 1 -> x
+        cv2.absdiff(g[1:], g[:-1]).mean(axis=1),  # per row
+    ):
+        border = (np.arange(steps.size) % 8) == 7
+        ratios.append(steps[border].mean() / max(steps[~border].mean(), 1e-3))
     return float(np.mean(ratios))
 
 
 def _lab_skin(ctx: FaceContext) -> np.ndarray:
     def calc() -> np.ndarray:
-        lab = cv2.cvtColor(ctx.aligned_rgb, cv2.COLOR_RGB2Lab)[ctx.skin_mask].astype(np.float32)
-        return lab[:, 1:] - 128.0
+        m = ctx.skin_mask.view(np.uint8)
+        if cv2.countNonZero(m) < 20:
+            return np.full(2, np.nan)
+        lab = cv2.cvtColor(ctx.aligned_rgb, cv2.COLOR_RGB2Lab)
+        return np.array(cv2.mean(lab, mask=m)[1:3]) - 128.0
 
     return _memo(ctx, "lab", calc)  # type: ignore[return-value]
 
@@ -325,10 +350,9 @@ NATURAL_B = (4.0, 34.0)
 
 def natural_colour(ctx: FaceContext) -> float:
     """Distance (Lab units) of the mean skin a*, b* outside the natural-skin box (0 = inside)."""
-    ab = _lab_skin(ctx)
-    if ab.shape[0] < 20:
+    a, b = _lab_skin(ctx)
+    if not np.isfinite(a):
         return float("nan")
-    a, b = ab.mean(axis=0)
     da = max(NATURAL_A[0] - a, 0.0, a - NATURAL_A[1])
     db = max(NATURAL_B[0] - b, 0.0, b - NATURAL_B[1])
     return float(np.hypot(da, db))
@@ -338,11 +362,9 @@ def colour_saturation(ctx: FaceContext) -> float:
     """Mean chroma (Lab units) over the whole (downscaled) image: ~0 for a greyscale image."""
     if not ctx.colour_file:
         return 0.0
-    lab = (
-        cv2.cvtColor(ctx.small_rgb, cv2.COLOR_RGB2Lab).reshape(-1, 3)[:, 1:].astype(np.float32)
-        - 128
-    )
-    return float(np.hypot(lab[:, 0], lab[:, 1]).mean())
+    tiny = ctx.small_rgb[::2, ::2]  # every 4th pixel of ~200 px: the mean chroma is smooth
+    lab = cv2.cvtColor(np.ascontiguousarray(tiny), cv2.COLOR_RGB2Lab).astype(np.float32)
+    return float(cv2.magnitude(lab[..., 1] - 128.0, lab[..., 2] - 128.0).mean())
 
 
 def background_uniformity(ctx: FaceContext) -> float:
@@ -374,6 +396,10 @@ MEASURES: dict[str, tuple[MeasureSpec, Callable[[FaceContext], float]]] = {
         (_S("eye_open_left", "", 0.1, 0.35, "subject's left eye opening"), eye_open_left),
         (_S("eyes_open", "", 0.1, 0.35, "least open eye: lid gap / eye width"), eyes_open),
         (_S("mouth_closed", "", 0.3, 0.05, "inner lip gap / mouth width"), mouth_closed),
+        (
+            _S("expression_neutrality", "", 0.12, 0.02, "mouth-corner lift / mouth width"),
+            expression_neutrality,
+        ),
         (_S("gaze_direction", "deg", 25, 5, "eyes off the head's frontal axis"), gaze_direction),
         (_S("eyes_visible", "", 0.2, 0.6, "eye region contrast / skin grey"), eyes_visible),
         (
