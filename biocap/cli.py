@@ -216,7 +216,59 @@ def build_parser() -> argparse.ArgumentParser:
         help="bootstrap resamples (by finger or eye) for EDC intervals (default 0: none)",
     )
     bn.set_defaults(func=cmd_bench)
+
+    from api.server import cmd_serve  # light: the web stack is imported when serving starts
+
+    sv = sub.add_parser(
+        "serve",
+        help="HTTP service for capture stations (FastAPI + uvicorn) and the operator page",
+        description="Serve /v1/{modality}/assess, attempts, MOSIP check-quality, /metrics and "
+        "the operator page at /. Loopback by default; set BIOCAP_API_KEY before --host 0.0.0.0.",
+    )
+    sv.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+    sv.add_argument("--workers", type=int, default=1, help="worker processes (about one per core)")
+    sv.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+    sv.set_defaults(func=cmd_serve)
+    _add_audit_parser(sub)
     return ap
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from biocap.audit.command import run  # lazy: pyarrow, DuckDB and Dask load only here
+
+    return run(args)
+
+
+def _add_audit_parser(sub) -> None:
+    au = sub.add_parser(
+        "audit",
+        help="batch QA audit: score stored captures into Parquet (resumable), CSVs, HTML report",
+        description="biocap audit SOURCE... --out DIR: score folders (recursed), file lists "
+        "(.txt/.lst) and ANSI/NIST-ITL / ISO 19794 files; rerun the same command after a kill "
+        'to finish. Also: biocap audit query DIR "SQL" (DuckDB, table `audit`) and '
+        "biocap audit report DIR.",
+    )
+    au.add_argument("sources", nargs="+", metavar="SOURCE", help="folder, file list or file")
+    au.add_argument("--out", type=Path, default=None, metavar="DIR", help="results folder")
+    au.add_argument("--modality", choices=("auto", "finger", "face", "iris"), default="auto")
+    au.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    au.add_argument("--engine", choices=("local", "dask"), default="local")
+    au.add_argument("--scheduler", default=None, metavar="ADDRESS", help="dask tcp://host:port")
+    au.add_argument("--profile", default="default", help="policy profile name or .toml file")
+    au.add_argument(
+        "--pattern", default=None, help="path template, e.g. {station}/{subject}/{position}_*.png"
+    )
+    au.add_argument("--ppi", type=float, default=None, help="resolution when a file lacks it")
+    au.add_argument("--lang", default="en", help="operator message language")
+    au.add_argument("--batch", type=int, default=32, help="files per task (default 32)")
+    au.add_argument("--part-rows", type=int, default=5000, help="rows per committed part")
+    au.add_argument(
+        "--part-seconds", type=_positive, default=30.0, help="commit at least this often"
+    )
+    au.add_argument("--quiet", action="store_true", help="no progress line")
+    au.add_argument("--format", choices=("table", "csv", "jsonl"), default="table", help="query")
+    au.set_defaults(func=cmd_audit)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""Routers: assess (one per registered modality), subjects, MOSIP check-quality, operations."""

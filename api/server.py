@@ -1,0 +1,35 @@
+"""``biocap serve``: uvicorn running the app factory in one or more worker processes."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+
+def serve(
+    host: str = "127.0.0.1", port: int = 8000, workers: int = 1, log_level: str = "info"
+) -> None:
+    """Run the service (blocks). Loopback by default: a LAN deployment passes ``--host`` and
+    sets ``BIOCAP_API_KEY``. Each worker process builds its own app (``create_app``), which
+    tunes the allocator and OpenCV's threads for that process."""
+    import uvicorn
+
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # counters of all workers are merged by /metrics from files in this folder
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="biocap-metrics-")
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        access_log=False,  # a station sends a frame every few hundred ms: keep logs for errors
+        timeout_keep_alive=30,
+    )
+
+
+def cmd_serve(args: object) -> int:
+    """``biocap serve`` entry point (argparse namespace with host, port, workers, log_level)."""
+    serve(args.host, args.port, args.workers, args.log_level)  # type: ignore[attr-defined]
+    return 0

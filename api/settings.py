@@ -1,0 +1,54 @@
+"""Service settings: defaults for a station laptop, overridable by ``BIOCAP_*`` variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+
+from biocap.io import DEFAULT_LIMITS, Limits
+
+
+def _env(name: str, default: object) -> object:
+    raw = os.environ.get(f"BIOCAP_{name.upper()}")
+    if raw is None or raw == "":
+        return default
+    if isinstance(default, bool):
+        return raw.lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the app factory needs; :meth:`from_env` reads ``BIOCAP_<FIELD>``."""
+
+    #: header ``X-API-Key`` must carry it on /v1 when set (LAN use); None: loopback trust
+    api_key: str | None = None
+    #: request bodies over this are refused (413) while streaming, before they are all read
+    max_body_bytes: int = 20 * 1024 * 1024
+    #: per-request budget for decode + assess (a 503 ``timeout`` answer past it)
+    timeout_s: float = 10.0
+    #: assessments run at once per worker process (CPU bound: about one per core)
+    threads: int = 2
+    #: policy profile used when a request names none
+    profile: str = "default"
+    #: attempt memory: subjects kept and idle time before they are forgotten
+    max_subjects: int = 10_000
+    subject_ttl_s: float = 3600.0
+    lang: str = "en"
+    #: pixel/side limits checked from the header before any pixel is decoded
+    limits: Limits = field(default=DEFAULT_LIMITS)
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            if f.name == "limits":
+                continue
+            default = getattr(cls(), f.name)
+            values[f.name] = _env(f.name, "" if default is None else default) or default
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]

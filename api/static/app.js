@@ -1,0 +1,189 @@
+// biocap operator page: plain JS, no build step, everything served by the service itself.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+let lastUrl = null;
+
+async function init() {
+  try {
+    const r = await fetch("/v1/modalities", { headers: headers() });
+    const info = await r.json();
+    if (!r.ok) throw new Error(info.error ? info.error.message : r.statusText);
+    for (const m of info.modalities) $("modality").add(new Option(m, m, false, m === "finger"));
+    for (const p of info.profiles) $("profile").add(new Option(p, p, false, p === info.default_profile));
+    $("status").textContent = "ready: " + info.modalities.join(", ");
+    document.body.dataset.ready = "1";
+  } catch (e) {
+    $("status").textContent = "service unavailable: " + e.message;
+  }
+}
+
+function headers() {
+  const key = $("apikey").value.trim();
+  return key ? { "X-API-Key": key } : {};
+}
+
+function query() {
+  const q = new URLSearchParams({ map: "true" });
+  for (const name of ["position", "profile", "ppi", "subject"]) {
+    const v = $(name).value.trim();
+    if (v) q.set(name, v);
+  }
+  return q;
+}
+
+async function send(blob) {
+  const modality = $("modality").value;
+  $("error").hidden = true;
+  if (lastUrl) URL.revokeObjectURL(lastUrl);
+  lastUrl = URL.createObjectURL(blob);
+  let body;
+  try {
+    const r = await fetch(`/v1/${modality}/assess?${query()}`, {
+      method: "POST", body: blob, headers: { ...headers(), "Content-Type": "application/octet-stream" },
+    });
+    body = await r.json();
+    if (!r.ok) return showError(body.error || { code: "http_" + r.status, message: r.statusText });
+  } catch (e) {
+    return showError({ code: "network", message: e.message });
+  }
+  show(body, lastUrl);
+}
+
+function showError(err) {
+  $("result").hidden = true;
+  $("error").hidden = false;
+  $("error").textContent = `${err.code}: ${err.message}`;
+  document.body.dataset.state = "error";
+}
+
+function show(res, url) {
+  $("result").hidden = false;
+  const d = $("decision");
+  d.textContent = res.decision;
+  d.className = "badge " + res.decision;
+  $("quality").textContent = res.quality === 255
+    ? `Quality: cannot be computed (${res.failure_reason})`
+    : `Quality: ${res.quality} / 100`;
+  $("message").textContent = res.message;
+  $("action").textContent = res.action;
+  const ul = $("defects");
+  ul.replaceChildren(...res.defects.map((x) => {
+    const li = document.createElement("li");
+    li.className = x.severity;
+    li.textContent = `${x.code}: ${x.message}`;
+    return li;
+  }));
+  const a = res.attempts;
+  $("attempts").textContent = a
+    ? `Attempt ${a.attempt} of ${a.max_attempts}; best so far: attempt ${a.best_attempt} (quality ${a.best_quality})`
+    : "";
+  $("bars").replaceChildren(...Object.entries(res.measures).map(([name, m]) => bar(name, m)));
+  $("latency").textContent = `server ${res.latency_ms.total.toFixed(1)} ms (decode ${res.latency_ms.decode.toFixed(1)}, assess ${res.latency_ms.assess.toFixed(1)})`;
+  draw(res.preview || url, res);
+  document.body.dataset.state = res.decision;
+}
+
+function bar(name, m) {
+  const row = document.createElement("div");
+  row.className = "bar";
+  const score = m.score == null ? 0 : m.score;
+  row.innerHTML = `<span></span><div class="track"><div class="fill"></div></div><span></span>`;
+  row.children[0].textContent = name;
+  row.children[0].title = `raw ${m.raw} ${m.unit}`;
+  const fill = row.querySelector(".fill");
+  fill.style.width = score + "%";
+  if (score < 40) fill.classList.add("low");
+  row.children[2].textContent = m.score == null ? "–" : m.score;
+  return row;
+}
+
+function draw(url, res) {
+  const img = new Image();
+  const canvas = $("canvas");
+  img.onload = () => {
+    canvas.hidden = false;
+    $("nopreview").hidden = true;
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const g = canvas.getContext("2d");
+    g.drawImage(img, 0, 0);
+    if (res.quality_map) drawMap(g, res.quality_map);
+    if (res.overlay) drawOverlay(g, res.overlay, Math.max(2, img.naturalWidth / 300));
+    canvas.dataset.drawn = "1";
+  };
+  img.onerror = () => {
+    canvas.hidden = true;
+    $("nopreview").hidden = false;
+  };
+  img.src = url;
+}
+
+function drawMap(g, map) {
+  const b = map.block_px || 32;
+  map.values.forEach((row, y) => row.forEach((v, x) => {
+    if (v === 255) return;  // background
+    const hue = Math.round(1.2 * v);  // 0 red .. 120 green
+    g.fillStyle = `hsla(${hue}, 85%, 45%, 0.35)`;
+    g.fillRect(x * b, y * b, b, b);
+  }));
+}
+
+// Overlay geometry named by the cores: [x, y, r] circles (iris, pupil), [x0, y0, x1, y1] boxes
+// (face), lists of [x, y] points (landmarks), nested objects; failed checks tint red.
+function drawOverlay(g, overlay, lw) {
+  g.lineWidth = lw;
+  for (const [name, v] of Object.entries(overlay)) {
+    const bad = /fail|occlu|bad|defect/i.test(name);
+    g.strokeStyle = g.fillStyle = bad ? "#ff3b30" : name.includes("pupil") ? "#00d1ff" : "#ffd60a";
+    shape(g, v, lw);
+  }
+}
+
+function shape(g, v, lw) {
+  if (Array.isArray(v) && v.length === 3 && v.every(Number.isFinite)) {
+    g.beginPath(); g.arc(v[0], v[1], v[2], 0, 2 * Math.PI); g.stroke();
+  } else if (Array.isArray(v) && v.length === 4 && v.every(Number.isFinite)) {
+    g.strokeRect(v[0], v[1], v[2] - v[0], v[3] - v[1]);  // box corners x0, y0, x1, y1
+  } else if (Array.isArray(v) && v.length === 2 && v.every(Number.isFinite)) {
+    g.beginPath(); g.arc(v[0], v[1], 1.5 * lw, 0, 2 * Math.PI); g.fill();
+  } else if (Array.isArray(v)) {
+    v.forEach((p) => shape(g, p, lw));
+  } else if (v && typeof v === "object") {
+    if (["x", "y", "r"].every((k) => k in v)) shape(g, [v.x, v.y, v.r], lw);
+    else if (["x", "y", "w", "h"].every((k) => k in v)) shape(g, [v.x, v.y, v.x + v.w, v.y + v.h], lw);
+    else Object.values(v).forEach((p) => shape(g, p, lw));
+  }
+}
+
+// ---- input: drop zone, file chooser, webcam (face)
+const drop = $("drop");
+drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
+drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+drop.addEventListener("drop", (e) => {
+  e.preventDefault(); drop.classList.remove("over");
+  if (e.dataTransfer.files.length) send(e.dataTransfer.files[0]);
+});
+$("file").addEventListener("change", (e) => { if (e.target.files.length) send(e.target.files[0]); });
+
+$("camstart").addEventListener("click", async () => {
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 960 } });
+    const video = $("video");
+    video.srcObject = stream;
+    video.hidden = false;
+    $("camshot").disabled = false;
+    if ([...$("modality").options].some((o) => o.value === "face")) $("modality").value = "face";
+  } catch (e) {
+    showError({ code: "camera", message: e.message });
+  }
+});
+$("camshot").addEventListener("click", () => {
+  const video = $("video");
+  const c = document.createElement("canvas");
+  c.width = video.videoWidth; c.height = video.videoHeight;
+  c.getContext("2d").drawImage(video, 0, 0);
+  c.toBlob((blob) => blob && send(blob), "image/png");
+});
+
+init();

@@ -1,0 +1,222 @@
+"""``POST /v1/{modality}/assess``: answers, inputs, attempts, and every refusal's shape."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pytest
+
+from api.schemas import AssessResponse
+from biocap.finger.synthetic import fingerprint
+from biocap.io import decode
+from biocap.io.iso19794 import RecordImage, build
+from tests.api.conftest import error_of, make_client, need, png
+from tests.io.images import encode, png_header_only
+
+
+def test_finger_assess_raw_body(client, finger_png: bytes) -> None:
+    r = client.post("/v1/finger/assess?ppi=500&position=2", content=finger_png)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    AssessResponse.model_validate(body)  # the documented shape is the real one
+    assert 0 <= body["quality"] <= 100
+    assert body["decision"] == "accept"
+    assert body["position"] == 2 and body["image"]["ppi"] == 500
+    assert "orientation_certainty" in body["measures"]
+    assert body["latency_ms"]["total"] >= body["latency_ms"]["assess"] > 0
+    assert "quality_map" not in body  # only when asked
+    assert r.headers["server-timing"].startswith("app;dur=")
+
+
+def test_multipart_and_map(client, finger_png: bytes) -> None:
+    r = client.post(
+        "/v1/finger/assess?map=true", files={"image": ("f.png", finger_png, "image/png")}
+    )
+    assert r.status_code == 200, r.text
+    qmap = r.json()["quality_map"]
+    assert qmap["block_px"] > 0 and len(qmap["values"]) > 3
+    assert all(0 <= v <= 100 or v == 255 for row in qmap["values"] for v in row)
+    preview = r.json()["preview"]  # the decoded image, for browsers that cannot show the format
+    assert preview.startswith("data:image/jpeg;base64,")
+    img = decode(base64.b64decode(preview.split(",", 1)[1]))
+    assert (img.height, img.width) == (r.json()["image"]["height"], r.json()["image"]["width"])
+
+
+def test_raw_grey_frame(client) -> None:
+    pixels = fingerprint(seed=2)
+    h, w = pixels.shape
+    r = client.post(f"/v1/finger/assess?width={w}&height={h}&ppi=500", content=pixels.tobytes())
+    assert r.status_code == 200, r.text
+    assert r.json()["image"]["format"] == "RAW"
+
+
+def test_iso_record_body(client) -> None:
+    pixels = fingerprint(seed=3)
+    h, w = pixels.shape
+    record = build("finger", [RecordImage(encode(pixels, "PNG"), w, h, position=7)])
+    r = client.post("/v1/finger/assess", content=record)
+    assert r.status_code == 200, r.text
+    assert r.json()["position"] == 7 and r.json()["image"]["ppi"] == 500
+
+
+def test_not_a_fingerprint_is_a_decision(client, blank_png: bytes) -> None:
+    r = client.post("/v1/finger/assess", content=blank_png)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["decision"] == "retake"
+    codes = {d["code"] for d in body["defects"]} | {x["code"] for x in body["reasons"]}
+    assert "finger.not_a_fingerprint" in codes
+    assert body["message"] and body["action"]
+
+
+def test_attempts_accept_retake_exception(client, blank_png: bytes, finger_png: bytes) -> None:
+    url = "/v1/finger/assess?subject=enrol-42&position=3"
+    client.delete("/v1/subjects/enrol-42")
+    answers = [client.post(url, content=blank_png).json() for _ in range(3)]
+    assert [a["decision"] for a in answers] == ["retake", "retake", "exception"]
+    assert answers[-1]["attempts"]["attempt"] == 3
+    assert "attempt 1 is kept" in answers[-1]["message"] or answers[-1]["attempts"]["best_attempt"]
+    state = client.get("/v1/subjects/enrol-42")
+    assert state.status_code == 200
+    (series,) = state.json()["series"]
+    assert series["position"] == "3" and len(series["attempts"]) == 3
+    # another finger of the same subject starts its own series and accepts a good print
+    good = client.post("/v1/finger/assess?subject=enrol-42&position=4", content=finger_png).json()
+    assert good["decision"] == "accept" and good["attempts"]["attempt"] == 1
+    gone = client.delete("/v1/subjects/enrol-42")
+    assert gone.json() == {"subject": "enrol-42", "forgotten": True}
+    missing = client.get("/v1/subjects/enrol-42")
+    assert missing.status_code == 404 and error_of(missing)["code"] == "unknown_subject"
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("position=11", "invalid_parameter"),
+        ("position=left", "invalid_parameter"),
+        ("ppi=0", "invalid_parameter"),
+        ("ppi=abc", "invalid_parameter"),
+        ("profile=nope", "invalid_parameter"),
+        ("profile=../../etc/passwd", "invalid_parameter"),
+        ("lang=english", "invalid_parameter"),
+    ],
+)
+def test_bad_parameters_are_400(client, finger_png: bytes, query: str, code: str) -> None:
+    r = client.post(f"/v1/finger/assess?{query}", content=finger_png)
+    assert r.status_code == 400, r.text
+    assert error_of(r)["code"] == code
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        (b"", 400, "empty_body"),
+        (b"hello, not an image", 415, "unsupported_format"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(100), 422, "corrupt_image"),
+        (png_header_only(30_000, 30_000), 413, "decompression_bomb"),
+        (png(np.zeros((8, 8), np.uint8)), 422, "image_too_small"),
+    ],
+)
+def test_bad_images_get_clear_4xx(client, body: bytes, status: int, code: str) -> None:
+    r = client.post("/v1/finger/assess", content=body)
+    assert r.status_code == status, r.text
+    assert error_of(r)["code"] == code
+    assert r.headers["x-error-code"] == code
+
+
+def test_body_limit_is_413_before_reading_it_all(finger_png: bytes) -> None:
+    with make_client(max_body_bytes=1000) as c:
+        r = c.post("/v1/finger/assess", content=finger_png)
+        assert r.status_code == 413 and error_of(r)["code"] == "image_too_large"
+
+        def chunks():  # no Content-Length: the limit applies while streaming
+            for i in range(0, len(finger_png), 500):
+                yield finger_png[i : i + 500]
+
+        r = c.post("/v1/finger/assess", content=chunks())
+        assert r.status_code == 413 and error_of(r)["code"] == "image_too_large"
+
+
+def test_multipart_without_file_is_400(client) -> None:
+    r = client.post("/v1/finger/assess", files={"note": (None, "no file")})
+    assert r.status_code == 400 and error_of(r)["code"] == "empty_body"
+
+
+def test_time_limit_answers_503(finger_png: bytes) -> None:
+    with make_client(timeout_s=0.0005) as c:
+        r = c.post("/v1/finger/assess", content=finger_png)
+        assert r.status_code == 503 and error_of(r)["code"] == "timeout"
+        assert c.get("/healthz").status_code == 200  # the worker is not stuck
+
+
+def test_api_key(finger_png: bytes) -> None:
+    with make_client(api_key="s3cret") as c:
+        r = c.post("/v1/finger/assess", content=finger_png)
+        assert r.status_code == 401 and error_of(r)["code"] == "unauthorized"
+        r = c.post("/v1/finger/assess", content=finger_png, headers={"X-API-Key": "wrong"})
+        assert r.status_code == 401
+        r = c.post("/v1/finger/assess", content=finger_png, headers={"X-API-Key": "s3cret"})
+        assert r.status_code == 200
+        assert c.get("/healthz").status_code == 200  # probes stay open
+
+
+def test_unknown_routes_and_methods(client) -> None:
+    assert error_of(client.get("/v1/finger/assess"))["code"] == "method_not_allowed"
+    assert error_of(client.post("/v1/palm/assess", content=b"x"))["code"] == "not_found"
+
+
+def test_health_ready_metrics(client, finger_png: bytes) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz").json()
+    assert ready["ready"] is True and "finger" in ready["modalities"]
+    client.post("/v1/finger/assess", content=finger_png)
+    client.post("/v1/finger/assess", content=b"junk")
+    text = client.get("/metrics").text
+    assert 'biocap_assess_seconds_bucket{le="0.05",modality="finger"}' in text
+    assert 'biocap_decisions_total{decision="accept",modality="finger"}' in text
+    assert 'biocap_errors_total{code="unsupported_format"}' in text
+    assert 'route="/v1/finger/assess"' in text
+
+
+def test_openapi_lists_every_registered_modality(client) -> None:
+    from biocap.records import assessors
+
+    paths = client.get("/openapi.json").json()["paths"]
+    for modality in assessors():
+        assert f"/v1/{modality}/assess" in paths
+    assert "/v1/mosip/check-quality" in paths and "/v1/subjects/{subject}" in paths
+
+
+def test_operator_page_is_served(client) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "biocap" in page.text
+    for asset in ("/static/app.js", "/static/style.css"):
+        assert client.get(asset).status_code == 200
+    assert "http" not in client.get("/static/app.js").text.split("fetch(")[1][:20]  # no CDN
+
+
+@pytest.mark.parametrize("modality", ["face", "iris"])
+def test_other_modalities_light_up(client, modality: str) -> None:
+    need(modality)
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (480, 640, 3) if modality == "face" else (480, 640), np.uint8)
+    pos = "&position=left" if modality == "iris" else ""
+    r = client.post(f"/v1/{modality}/assess?map=true{pos}", content=png(pixels))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["modality"] == modality and body["decision"] in {"accept", "retake"}
+
+
+def test_face_token_when_the_core_has_it(client) -> None:
+    need("face")
+    from biocap import face
+
+    if not hasattr(face, "token_image"):
+        pytest.skip("biocap.face.token_image is not there yet")
+    assert "/v1/face/token" in client.get("/openapi.json").json()["paths"]
+
+
+def test_base64_is_not_an_image(client, finger_png: bytes) -> None:
+    r = client.post("/v1/finger/assess", content=base64.b64encode(finger_png))
+    assert r.status_code == 415
