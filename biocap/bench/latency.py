@@ -65,8 +65,8 @@ def time_samples(
     """Time decode + assess of every sample, pass after pass.
 
     Stops after ``passes`` whole passes, or at the first image finished after ``duration_s``
-    (at least one image is timed). The warm-up pass also leaves out (and lists) the samples
-    that fail to decode.
+    once every sample has been timed at least once (a busy machine must not leave samples out).
+    The warm-up pass also leaves out (and lists) the samples that fail to decode.
     """
     if (duration_s is None) == (passes is None):
         raise ValueError("give exactly one of duration_s and passes")
@@ -111,9 +111,11 @@ def time_samples(
                     stages=None if stages is None else stages(cap, a),
                 )
             )
-            if deadline is not None and time.perf_counter() >= deadline:
+            if pass_no and deadline is not None and time.perf_counter() >= deadline:
                 return LatencyRun(names, errors, timings, time.perf_counter() - start)
         pass_no += 1
+        if deadline is not None and time.perf_counter() >= deadline:
+            return LatencyRun(names, errors, timings, time.perf_counter() - start)
         if passes is not None and pass_no >= passes:
             return LatencyRun(names, errors, timings, time.perf_counter() - start)
 
