@@ -13,6 +13,7 @@ from biocap.assessment import QUALITY_FAILURE, Assessment, Defect, Severity
 from biocap.capture import Capture
 
 from . import defects as D
+from .gate import chroma, ridge_periodicity, saturated_share
 from .masks import eyelid_curves, iris_sheet
 from .measures import Context, compute_measures
 from .quality import unified_quality
@@ -29,14 +30,22 @@ def analyse(grey: np.ndarray) -> Context:
     return Context(seg, iris_sheet(seg), (int(grey.shape[0]), int(grey.shape[1])))
 
 
-def eye_evidence(ctx: Context) -> dict[str, float]:
-    """What the eye gate reads (``defects.not_an_eye``)."""
+def eye_evidence(ctx: Context, pixels: np.ndarray | None = None) -> dict[str, float]:
+    """What the eye gate reads (``defects.not_an_eye``); ``pixels`` (the capture's, grey or
+    RGB) give the chroma, 0 when omitted."""
     s = ctx.seg
     return {
         "pupil_edge_share": s.pupil_edge_share,
         "pupil_contrast": s.pupil_contrast,
         "limbus_edge": s.limbus_edge,
+        "limbus_edge_min_side": min(s.limbus_edge_sides),
         "iris_radius_px": s.iris.r * ctx.k,
+        "ring_floor": s.ring.floor,
+        "ring_spread": s.ring.spread,
+        "ring_range": s.ring.range,
+        "ridge_periodicity": ridge_periodicity(s.work),
+        "saturated_share": saturated_share(s.work),
+        "chroma": 0.0 if pixels is None else chroma(pixels),
     }
 
 
@@ -67,7 +76,7 @@ def assess(capture: Capture, thresholds: D.DefectThresholds | None = None) -> As
     ctx = analyse(grey)
     measures = compute_measures(ctx)
     geometry = overlay(ctx)
-    evidence = eye_evidence(ctx)
+    evidence = eye_evidence(ctx, capture.pixels)
     if D.not_an_eye(evidence, t):
         return Assessment(
             MODALITY,

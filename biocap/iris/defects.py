@@ -36,19 +36,42 @@ CODES = (
 @dataclass(frozen=True, slots=True)
 class DefectThresholds:
     #: eye gate: share of rays crossing a clear pupil edge, and the disk's contrast (grey levels)
-    min_pupil_edge_share: float = 0.6
-    min_pupil_contrast: float = 15.0
+    min_pupil_edge_share: float = 0.5
+    min_pupil_contrast: float = 10.0
     #: eye gate: mean radial grey step at the limbus, lateral sectors (levels per working px)
     min_limbus_edge: float = 0.6
     #: eye gate: an iris smaller than this (input px) is not an iris image (a face, a scene)
     min_iris_radius_px: float = 20.0
+    #: eye gate: the weaker lateral limbus edge (levels per working px); an iris has a limbus
+    #: on both sides, a blob at the edge of hair or a finger does not
+    min_limbus_edge_side: float = -0.5
+    #: eye gate: ring evidence around the pupil (``segment.RingEvidence``) combined as
+    #: floor - 0.5 spread - 0.1 range: ~0.7 on an eye, < 0 on hair, nostrils, smudges
+    min_ring_score: float = -0.7
+    #: eye gate: share of textured blocks with one sharp spectral peak (fingerprint ridges)
+    max_ridge_periodicity: float = 0.25
+    #: eye gate: mean colour chroma (grey levels); a NIR iris frame is grey
+    max_chroma: float = 10.0
+    #: eye gate: share of the frame clipped white (>= 245); eye frames measured <= 0.45,
+    #: fingerprint cards and studio faces are mostly white background
+    max_saturated_share: float = 0.5
+    #: eye gate: a frame a third clipped white is a studio or paper background or an
+    #: overexposed eye; in an eye the iris ring stays even, so it must also score at least this
+    bright_frame_share: float = 0.3
+    bright_frame_min_ring_score: float = -0.4
     #: usable iris area (%) below which the eye is closed or covered (ISO/IEC 29794-6: >= 70)
     occluded_usable_area: float = 50.0
-    #: off-axis gaze (deg) or pupil-iris concentricity (%) beyond which the eye looks away
+    #: looking away: an off-axis eye shows an elliptical pupil (gaze, deg) AND a pupil shifted
+    #: inside the limbus (concentricity, %); either alone is mostly edge-finder noise on small
+    #: pupils (MMU2 frontal eyes read 15-40 deg), so both must agree ...
     looking_away_gaze_deg: float = 25.0
-    looking_away_concentricity: float = 80.0
-    #: iris diameter (input px) below which the camera is too far (ISO: >= 150 wanted)
-    too_far_diameter_px: float = 120.0
+    looking_away_concentricity_with_gaze: float = 90.0
+    #: ... or the pupil is grossly off the limbus centre on its own
+    looking_away_concentricity: float = 75.0
+    #: iris diameter (input px) below which the camera is too far: ISO/IEC 19794-6 wants
+    #: >= 150 px (200 good) and counts 100-149 px as marginal; below 100 px iris codes degrade
+    #: fast. 100 px lets MMU2's ~115 px irises through (a policy profile can raise it)
+    too_far_diameter_px: float = 100.0
     #: margin adequacy (%) below which the iris is too close to the frame or cut off
     too_close_margin: float = 30.0
     #: focus RMS (grey levels) below which, or motion blur above which, the image is blurred
@@ -64,13 +87,32 @@ class DefectThresholds:
 DEFAULT_THRESHOLDS = DefectThresholds()
 
 
-def not_an_eye(evidence: dict[str, float], t: DefectThresholds = DEFAULT_THRESHOLDS) -> bool:
-    """The eye gate: a round dark pupil, an iris ring around it with a limbus edge."""
+def ring_score(evidence: dict[str, float]) -> float:
+    """How evenly a lighter iris ring surrounds the pupil (see ``min_ring_score``)."""
     return (
-        evidence["pupil_edge_share"] < t.min_pupil_edge_share
+        evidence["ring_floor"]
+        - 0.5 * min(evidence["ring_spread"], 2.0)
+        - 0.1 * min(evidence["ring_range"], 10.0)
+    )
+
+
+def not_an_eye(evidence: dict[str, float], t: DefectThresholds = DEFAULT_THRESHOLDS) -> bool:
+    """The eye gate: a grey image without fingerprint ridges, a round dark pupil, an even
+    lighter iris ring around it, a limbus edge on both sides."""
+    return (
+        evidence["chroma"] > t.max_chroma
+        or evidence["ridge_periodicity"] >= t.max_ridge_periodicity
+        or evidence["saturated_share"] >= t.max_saturated_share
+        or evidence["pupil_edge_share"] < t.min_pupil_edge_share
         or evidence["pupil_contrast"] < t.min_pupil_contrast
         or evidence["limbus_edge"] < t.min_limbus_edge
+        or evidence["limbus_edge_min_side"] < t.min_limbus_edge_side
         or evidence["iris_radius_px"] < t.min_iris_radius_px
+        or ring_score(evidence) < t.min_ring_score
+        or (
+            evidence["saturated_share"] >= t.bright_frame_share
+            and ring_score(evidence) < t.bright_frame_min_ring_score
+        )
     )
 
 
@@ -88,10 +130,10 @@ def find_defects(
         out.append(Defect(TOO_FAR, Severity.ERROR, {"iris_diameter_px": m["iris_diameter_px"]}))
     if m["usable_iris_area"] < t.occluded_usable_area:
         out.append(Defect(OCCLUDED, Severity.ERROR, {"usable_iris_area": m["usable_iris_area"]}))
+    gaze, conc = m["off_axis_gaze"], m["iris_pupil_concentricity"]
     if (
-        m["off_axis_gaze"] > t.looking_away_gaze_deg
-        or m["iris_pupil_concentricity"] < t.looking_away_concentricity
-    ):
+        gaze > t.looking_away_gaze_deg and conc < t.looking_away_concentricity_with_gaze
+    ) or conc < t.looking_away_concentricity:
         ev = {k: m[k] for k in ("off_axis_gaze", "iris_pupil_concentricity")}
         out.append(Defect(LOOKING_AWAY, Severity.ERROR, ev))
     if m["sharpness"] < t.blurred_sharpness or m["motion_blur"] > t.blurred_motion:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .polar import sample_cells
+from .polar import median, sample_cells
 from .segment import Segmentation
 
 ANGLES = 128
@@ -55,8 +55,11 @@ class IrisSheet:
         return float((w * mask).sum() / w.sum())
 
 
+_ANGLES = np.linspace(0, 2 * np.pi, ANGLES, endpoint=False)
+
+
 def _angles() -> np.ndarray:
-    return np.linspace(0, 2 * np.pi, ANGLES, endpoint=False)
+    return _ANGLES
 
 
 def unwrap(
@@ -103,16 +106,16 @@ def iris_sheet(seg: Segmentation) -> IrisSheet:
     ref = grey[lower & ~refl]
     if ref.size < 8:
         ref = grey[~refl] if (~refl).sum() >= 8 else grey.ravel()
-    med = float(np.median(ref))
-    mad = float(np.median(np.abs(ref - med))) * 1.4826
+    med = median(ref)
+    mad = median(np.abs(ref - med)) * 1.4826
     smooth = cv2.blur(grey, (1, 3))  # along the angle axis (rows are angles)
     bright = smooth > med + max(BRIGHT_MARGIN, 3.0 * mad)
     dark = smooth < med - max(DARK_MARGIN, 3.0 * mad)
     lid_rho = _lid_rho(bright | dark, rho)
     # a lid is a run of angles: median over 9 neighbours kills single lash-ray spikes
-    lid_rho = np.median(np.stack([np.roll(lid_rho, k) for k in range(-4, 5)]), axis=0).astype(
-        np.float32
-    )
+    wrapped = np.concatenate([lid_rho[-4:], lid_rho, lid_rho[:4]])
+    windows = np.lib.stride_tricks.sliding_window_view(wrapped, 9)
+    lid_rho = np.partition(windows, 4, axis=1)[:, 4].astype(np.float32)
     lid = rho[None, :] >= lid_rho[:, None]
     lash = dark & ~lid
     usable = ~(lid | lash | refl)
@@ -147,7 +150,11 @@ def eyelid_curves(seg: Segmentation, sheet: IrisSheet) -> dict[str, list[list[fl
         if pts.sum() < 6:
             out[name] = []
             continue
-        coef = np.polyfit(x[pts], y[pts], 2)
-        xs = np.linspace(seg.iris.x - seg.iris.r, seg.iris.x + seg.iris.r, 9)
-        out[name] = [[float(u), float(v)] for u, v in zip(xs, np.polyval(coef, xs), strict=True)]
+        # least squares in x centred on the iris (well conditioned), normal equations 3x3
+        u = x[pts] - seg.iris.x
+        v = np.stack([u * u, u, np.ones_like(u)], 1)
+        coef = np.linalg.solve(v.T @ v + 1e-9 * np.eye(3), v.T @ y[pts])
+        xs = np.linspace(-seg.iris.r, seg.iris.r, 9)
+        ys = coef[0] * xs * xs + coef[1] * xs + coef[2]
+        out[name] = [[float(a + seg.iris.x), float(b)] for a, b in zip(xs, ys, strict=True)]
     return out

@@ -15,6 +15,8 @@ import numpy as np
 
 from biocap.assessment import Measure
 
+from .defects import ring_score
+
 SCORED = (
     "usable_iris_area",
     "iris_sclera_contrast",
@@ -29,34 +31,57 @@ SCORED = (
     "motion_blur",
     "off_axis_gaze",
 )
-EVIDENCE = ("pupil_edge_share", "limbus_edge")
+EVIDENCE = (
+    "pupil_edge_share",
+    "limbus_edge",
+    "ring_score",
+    "pupil_contrast",
+    "limbus_edge_min_side",
+    "ring_spread",
+    "ring_floor",
+)
 FEATURES = SCORED + EVIDENCE
 
 #: fitted by ``python -m biocap.iris.tuning`` (intercept, then FEATURES order)
 WEIGHTS: tuple[float, ...] = (
-    0.8033,  # intercept
-    -0.08361,  # usable_iris_area
-    -0.00945,  # iris_sclera_contrast
-    0.1608,  # iris_pupil_contrast
-    0.13825,  # pupil_boundary_circularity
-    -0.27493,  # grey_scale_utilisation
-    0.34868,  # iris_diameter_px
-    -0.03276,  # pupil_iris_ratio
-    -0.19484,  # iris_pupil_concentricity
-    0.05237,  # margin_adequacy
-    -0.00094,  # sharpness
-    0.00238,  # motion_blur
-    0.04031,  # off_axis_gaze
-    -0.20269,  # pupil_edge_share
-    0.22365,  # limbus_edge
+    0.33266,  # intercept
+    -0.11493,  # usable_iris_area
+    0.00077,  # iris_sclera_contrast
+    0.17337,  # iris_pupil_contrast
+    0.15015,  # pupil_boundary_circularity
+    -0.29104,  # grey_scale_utilisation
+    0.38044,  # iris_diameter_px
+    -0.08827,  # pupil_iris_ratio
+    -0.15407,  # iris_pupil_concentricity
+    0.05055,  # margin_adequacy
+    0.04255,  # sharpness
+    0.03409,  # motion_blur
+    0.01703,  # off_axis_gaze
+    0.06379,  # pupil_edge_share
+    0.23563,  # limbus_edge
+    -0.08201,  # ring_score
+    -0.05507,  # pupil_contrast
+    -0.11601,  # limbus_edge_min_side
+    0.49827,  # ring_spread
+    0.33791,  # ring_floor
 )
 
 
 def features(measures: dict[str, Measure], evidence: dict[str, float]) -> np.ndarray:
-    """The model's input row: component scores / 100 and the segmentation evidence (0-1)."""
+    """The model's input row: component scores / 100 and the segmentation evidence, each
+    clipped to about 0-1 (how clearly the pupil edge, the iris ring and the limbus were seen:
+    a segmentation that struggles predicts a matcher that fails)."""
     x = [(measures[k].score or 0) / 100.0 for k in SCORED]
-    x.append(float(evidence["pupil_edge_share"]))
-    x.append(min(float(evidence["limbus_edge"]) / 10.0, 1.5))
+    e = {k: float(v) for k, v in evidence.items()}
+    x += [
+        e["pupil_edge_share"],
+        min(e["limbus_edge"] / 10.0, 1.5),
+        float(np.clip(ring_score(e), -1.0, 1.0)),
+        float(np.clip(e["pupil_contrast"] / 100.0, 0.0, 1.5)),
+        float(np.clip(e["limbus_edge_min_side"] / 10.0, -0.5, 1.0)),
+        float(np.clip(e["ring_spread"], 0.0, 2.0)),
+        float(np.clip(e["ring_floor"], -1.0, 1.5)),
+    ]
     return np.array(x, np.float64)
 
 

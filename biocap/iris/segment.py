@@ -54,6 +54,20 @@ class Circle:
 
 
 @dataclass(frozen=True, slots=True)
+class RingEvidence:
+    """The ring just outside the pupil (1.15-1.6 r), over 32 angles, in units of the pupil's
+    contrast: ``floor`` = (10th percentile - disk), ``spread`` = median absolute deviation,
+    ``range`` = 90th - 10th percentile. An iris: floor ~0.8, spread ~0.1, range ~0.3."""
+
+    floor: float
+    spread: float
+    range: float
+
+
+NO_RING = RingEvidence(0.0, 1.0, 10.0)
+
+
+@dataclass(frozen=True, slots=True)
 class Segmentation:
     """Boundaries of one eye image and the evidence that it is an eye (working pixels).
 
@@ -63,6 +77,7 @@ class Segmentation:
     pupil_contrast: grey levels between the iris ring and the pupil disk.
     pupil_edge_share: share of angles whose radial edge at the boundary is clearly positive.
     limbus_edge: mean radial grey step (levels per px) at the limbus in the lateral sectors.
+    ring: how evenly a lighter ring surrounds the pupil (:class:`RingEvidence`).
     """
 
     scale: float
@@ -76,6 +91,7 @@ class Segmentation:
     pupil_edge_share: float
     limbus_edge: float
     limbus_edge_sides: tuple[float, float]
+    ring: RingEvidence
 
 
 def working_image(grey: np.ndarray) -> tuple[np.ndarray, float]:
@@ -131,7 +147,7 @@ def pupil_candidates(clean: np.ndarray, n: int = 3) -> list[tuple[float, float, 
     level = cv2.resize(
         clean, (max(1, clean.shape[1] // 2), max(1, clean.shape[0] // 2)), cv2.INTER_AREA
     )
-    floor = float(np.percentile(level, 1))
+    floor = grey_percentile(level, 1.0)
     found: list[tuple[float, float, float, float]] = []
     k = 2.0  # working px per level px
     while min(level.shape) >= 16:
@@ -156,11 +172,22 @@ def pupil_candidates(clean: np.ndarray, n: int = 3) -> list[tuple[float, float, 
     return kept or [(clean.shape[1] / 2, clean.shape[0] / 2, 8.0, -np.inf)]
 
 
+def grey_percentile(img: np.ndarray, q: float) -> float:
+    """The ``q``-th percentile of a ``uint8`` image to the grey level (a histogram, no sort)."""
+    hist = cv2.calcHist([img], [0], None, [256], [0, 256]).ravel()
+    return float(np.searchsorted(np.cumsum(hist), q / 100.0 * hist.sum()))
+
+
 def _grid(x: float, y: float, half_x: float, half_y: float, step: float) -> np.ndarray:
+    """``(n, 2)`` centres on a rectangular grid around (x, y), x varying fastest."""
     nx = int(half_x // step)
     ny = int(half_y // step)
-    gx, gy = np.meshgrid(x + step * np.arange(-nx, nx + 1), y + step * np.arange(-ny, ny + 1))
-    return np.stack([gx.ravel(), gy.ravel()], 1)
+    gx = x + step * np.arange(-nx, nx + 1)
+    gy = y + step * np.arange(-ny, ny + 1)
+    out = np.empty((gy.size, gx.size, 2))
+    out[..., 0] = gx
+    out[..., 1] = gy[:, None]
+    return out.reshape(-1, 2)
 
 
 def _smooth_diff(prof: np.ndarray, lag: int) -> np.ndarray:
@@ -170,66 +197,90 @@ def _smooth_diff(prof: np.ndarray, lag: int) -> np.ndarray:
     return d
 
 
-def integro_differential(
-    img: np.ndarray,
-    centres: np.ndarray,
-    radii: np.ndarray,
-    angles: np.ndarray,
-    lag: int = 1,
-) -> tuple[int, int, np.ndarray]:
-    """Daugman's operator: the (centre, radius) whose circular mean jumps most, dark inside.
-
-    centres: ``(n, 2)``; radii: ``(r,)``. Returns (centre index, radius index, the derivative of
-    circular means ``(n, r)``).
-    """
-    prof = sample(img, centres[:, 0], centres[:, 1], angles, radii).mean(axis=1)
-    d = _smooth_diff(prof, lag)
-    i = int(np.argmax(d))
-    return i // d.shape[1], i % d.shape[1], d
+REFINE_ANGLES = np.linspace(0, 2 * np.pi, 32, endpoint=False)
+COARSE_ANGLES = REFINE_ANGLES[::2]
+BOUNDARY_ANGLES = np.linspace(0, 2 * np.pi, PUPIL_ANGLES, endpoint=False)
+#: disk (0.1-0.8 r) and ring (1.15-1.6 r) radii of the contrast test, in pupil radii
+DISK_RING = np.array([0.1, 0.3, 0.5, 0.65, 0.8, 1.15, 1.3, 1.45, 1.6], np.float32)
+_UNIT30 = np.linspace(0.0, 1.0, 30)
+_UNIT32 = np.linspace(0.0, 1.0, 32, dtype=np.float32)
+_G5 = np.stack(np.meshgrid(np.arange(-2, 3), np.arange(-2, 3)), -1).reshape(-1, 2)
 
 
-def refine_pupil(img: np.ndarray, x: float, y: float, r: float) -> Circle:
-    """Coarse-to-fine integro-differential search around a blob detector's disk."""
-    angles = np.linspace(0, 2 * np.pi, 32, endpoint=False)
-    radii = np.linspace(max(2.0, 0.6 * r), 1.5 * r + 2, 30)
-    centres = _grid(x, y, 0.3 * r + 1, 0.3 * r + 1, max(1.0, 0.15 * r))
-    ci, ri, _ = integro_differential(img, centres, radii, angles)
-    x, y, r = float(centres[ci, 0]), float(centres[ci, 1]), float(radii[ri])
-    radii = np.arange(max(2.0, r - 3), r + 3.01, 0.5)
-    centres = _grid(x, y, 1.0, 1.0, 0.5)
-    ci, ri, _ = integro_differential(img, centres, radii, angles)
-    return Circle(float(centres[ci, 0]), float(centres[ci, 1]), float(radii[ri]))
+def _best_per_group(d: np.ndarray, n_per: list[int]) -> list[tuple[int, int]]:
+    """(centre index, radius index) of the largest derivative within each candidate's rows."""
+    out, start = [], 0
+    for n in n_per:
+        block = d[start : start + n]
+        i = int(np.argmax(block))
+        out.append((start + i // block.shape[1], i % block.shape[1]))
+        start += n
+    return out
 
 
-def disk_contrast(img: np.ndarray, c: Circle) -> tuple[float, float, float]:
-    """(ring - disk, disk, ring spread) grey levels around a candidate pupil.
+def refine_pupils(img: np.ndarray, cands: list[tuple[float, float, float]]) -> list[Circle]:
+    """Coarse-to-fine integro-differential search around each blob detector's disk, every
+    candidate's centres and radii sampled in one ``remap`` per stage."""
+    # stage 1: a grid of +-(0.3 r + 1) px, radii 0.6-1.5 r (30 each)
+    grids, radii = [], []
+    for x, y, r in cands:
+        g = _grid(x, y, 0.3 * r + 1, 0.3 * r + 1, max(1.0, 0.15 * r))
+        grids.append(g)
+        lo = max(2.0, 0.6 * r)
+        radii.append(np.broadcast_to(lo + (1.5 * r + 2 - lo) * _UNIT30, (len(g), 30)))
+    centres, rad = np.concatenate(grids), np.concatenate(radii)
+    d = _smooth_diff(sample(img, centres[:, 0], centres[:, 1], COARSE_ANGLES, rad).mean(1), 1)
+    coarse = [(centres[ci], rad[ci, ri]) for ci, ri in _best_per_group(d, [len(g) for g in grids])]
+    # stage 2: a 5x5 grid at 0.5 px, radii +-3 px at 0.5 px
+    centres = np.concatenate([c + 0.5 * _G5 for c, _ in coarse])
+    r0 = np.array([max(2.0, float(r) - 3.0) for _, r in coarse])
+    rad = np.repeat(r0[:, None] + 0.5 * np.arange(13), len(_G5), axis=0)
+    d = _smooth_diff(sample(img, centres[:, 0], centres[:, 1], REFINE_ANGLES, rad).mean(1), 1)
+    best = _best_per_group(d, [len(_G5)] * len(coarse))
+    return [
+        Circle(float(centres[ci, 0]), float(centres[ci, 1]), float(rad[ci, ri])) for ci, ri in best
+    ]
+
+
+def disk_contrasts(img: np.ndarray, circles: list[Circle]) -> np.ndarray:
+    """Per circle: (ring - disk, disk, ring spread, ring floor, ring range) grey levels,
+    ``(n, 5)``.
 
     Medians over 32 angles of the ring 1.15-1.6 r and of the disk 0.1-0.8 r, so an eyelid or
     eyelashes over part of the ring do not decide it; the spread is the median absolute
-    deviation of the ring over angles: an iris ring is even, dark text on paper is not.
+    deviation of the ring over angles: an iris ring is even, dark text on paper is not. The
+    floor (10th percentile over angles) and range (90th - 10th) serve the eye gate: an iris
+    surrounds the pupil on every side with a lighter ring, a dark blob on hair, a nostril or
+    a fingerprint smudge has dark or bright stretches around it.
     """
-    angles = np.linspace(0, 2 * np.pi, 32, endpoint=False)
-    fr = np.array([0.1, 0.3, 0.5, 0.65, 0.8, 1.15, 1.3, 1.45, 1.6], np.float32)
-    prof = sample(img, [c.x], [c.y], angles, c.r * fr)[0]
-    disk = float(np.median(prof[:, :5].mean(1)))
-    ring_by_angle = prof[:, 5:].mean(1)
-    ring = float(np.median(ring_by_angle))
-    spread = float(np.median(np.abs(ring_by_angle - ring)))
-    return ring - disk, disk, spread
+    cx = [c.x for c in circles]
+    cy = [c.y for c in circles]
+    rad = np.array([c.r for c in circles], np.float32)[:, None] * DISK_RING
+    prof = sample(img, cx, cy, REFINE_ANGLES, rad)  # (n, 32, 9)
+    disk = np.sort(prof[:, :, :5].mean(2), 1)
+    ring_by_angle = prof[:, :, 5:].mean(2)
+    ring = np.sort(ring_by_angle, 1)
+    disk_med = 0.5 * (disk[:, 15] + disk[:, 16])
+    ring_med = 0.5 * (ring[:, 15] + ring[:, 16])
+    dev = np.sort(np.abs(ring_by_angle - ring_med[:, None]), 1)
+    spread = 0.5 * (dev[:, 15] + dev[:, 16])
+    lo, hi = ring[:, 3], ring[:, 28]  # ~10th and ~90th percentiles of 32 angles
+    return np.stack([ring_med - disk_med, disk_med, spread, lo, hi - lo], 1)
 
 
-def pupil_boundary(img: np.ndarray, p: Circle) -> tuple[np.ndarray, float]:
-    """Boundary radius per angle (``PUPIL_ANGLES``) and the share of angles with a clear edge."""
-    angles = np.linspace(0, 2 * np.pi, PUPIL_ANGLES, endpoint=False)
-    radii = np.linspace(max(1.0, 0.7 * p.r), 1.35 * p.r + 1, 32)
-    prof = sample(img, [p.x], [p.y], angles, radii)[0]
+def pupil_boundaries(img: np.ndarray, circles: list[Circle]) -> tuple[np.ndarray, np.ndarray]:
+    """Per circle: boundary radius per angle ``(n, PUPIL_ANGLES)`` and the share of angles
+    with a clear edge ``(n,)``."""
+    r = np.array([c.r for c in circles], np.float32)[:, None]
+    radii = np.maximum(1.0, 0.7 * r) + _UNIT32 * (1.35 * r + 1 - np.maximum(1.0, 0.7 * r))
+    prof = sample(img, [c.x for c in circles], [c.y for c in circles], BOUNDARY_ANGLES, radii)
     d = _smooth_diff(prof, 1)
-    j = np.argmax(d, axis=1)
-    edge = d[np.arange(len(angles)), j]
-    step = radii[1] - radii[0]
+    j = np.argmax(d, axis=2)  # (n, angles)
+    edge = np.take_along_axis(d, j[..., None], 2)[..., 0]
+    step = radii[:, 1:2] - radii[:, 0:1]
     # a real pupil edge rises by >= ~15 grey levels over ~2 px; lashes and lids break it locally
-    share = float(np.mean(edge / step >= PUPIL_EDGE_PER_PX))
-    return radii[j].astype(np.float32), share
+    share = np.mean(edge / step >= PUPIL_EDGE_PER_PX, axis=1)
+    return np.take_along_axis(radii, j, 1).astype(np.float32), share
 
 
 def _sector_angles(n_per_side: int) -> np.ndarray:
@@ -281,36 +332,48 @@ def find_limbus(img: np.ndarray, p: Circle) -> tuple[Circle, float, tuple[float,
     return c, float(score[ci, ri]), (float(rl[0]), float(rl[1]))
 
 
-def _candidate(smooth: np.ndarray, x: float, y: float, r: float, floor: float):
-    c = refine_pupil(smooth, x, y, r)
-    if c.r < MIN_PUPIL_PX:
-        return None
-    radii, share = pupil_boundary(smooth, c)
-    contrast, disk, spread = disk_contrast(smooth, c)
-    key = share * max(contrast - max(disk - floor, 0.0) - spread, 0.0)
-    return key, c, radii, share, contrast, disk
+def _candidates(smooth: np.ndarray, cands: list[tuple[float, float, float]], floor: float):
+    """Refine and evaluate dark-disk candidates (batched): per kept one (key, circle, boundary
+    radii, edge share, contrast, disk grey, ring evidence)."""
+    if not cands:
+        return []
+    circles = [c for c in refine_pupils(smooth, cands) if c.r >= MIN_PUPIL_PX]
+    if not circles:
+        return []
+    radii, shares = pupil_boundaries(smooth, circles)
+    dc = disk_contrasts(smooth, circles)
+    out = []
+    for k, c in enumerate(circles):
+        contrast, disk, spread, lo, spread_range = (float(v) for v in dc[k])
+        share = float(shares[k])
+        key = share * max(contrast - max(disk - floor, 0.0) - spread, 0.0)
+        # ring evidence relative to the pupil's contrast (5 levels keep a flat image finite)
+        norm = abs(contrast) + 5.0
+        ring = RingEvidence((lo - disk) / norm, spread / norm, spread_range / norm)
+        out.append((key, c, radii[k], share, contrast, disk, ring))
+    return out
 
 
-def choose_pupil(clean: np.ndarray, smooth: np.ndarray) -> tuple[Circle, np.ndarray, float, float]:
-    """The pupil among the dark-disk candidates: (circle, boundary radii, edge share, contrast).
+def choose_pupil(
+    clean: np.ndarray, smooth: np.ndarray, floor: float | None = None
+) -> tuple[Circle, np.ndarray, float, float, RingEvidence]:
+    """The pupil among the dark-disk candidates: (circle, boundary radii, edge share, contrast,
+    ring evidence).
 
     A candidate must be round (most rays cross an edge), darker than an even ring around it
     and close to the image's darkest level. Then the innermost rule: a darker round disk
     nested inside the winner is the pupil and the winner was the iris (small pupils in dark
     irises, MMU2); a second, small search inside the winner looks for one.
     """
-    floor = float(np.percentile(smooth, 1))
-    cands = pupil_candidates(clean)
+    if floor is None:  # the smoothed image's 1st percentile
+        floor = grey_percentile(np.clip(smooth, 0, 255).astype(np.uint8), 1.0)
+    cands = pupil_candidates(clean, n=5)
     # refining costs ~0.5 ms a candidate: skip disks far weaker than the best
     top = cands[0][3]
-    found = [
-        f
-        for x, y, r, sc in cands
-        if sc >= 0.4 * top and (f := _candidate(smooth, x, y, r, floor)) is not None
-    ]
+    found = _candidates(smooth, [(x, y, r) for x, y, r, sc in cands if sc >= 0.4 * top], floor)
     if not found:
         c = Circle(smooth.shape[1] / 2, smooth.shape[0] / 2, float(MIN_PUPIL_PX))
-        return c, np.full(PUPIL_ANGLES, c.r, np.float32), 0.0, 0.0
+        return c, np.full(PUPIL_ANGLES, c.r, np.float32), 0.0, 0.0, NO_RING
     found.sort(key=lambda f: -f[0])
     b = found[0][1]
     # an iris taken for the pupil is lighter than the darkest level: look inside it
@@ -318,16 +381,15 @@ def choose_pupil(clean: np.ndarray, smooth: np.ndarray) -> tuple[Circle, np.ndar
         h, w = clean.shape
         x0, y0 = max(0, int(b.x - 0.8 * b.r)), max(0, int(b.y - 0.8 * b.r))
         x1, y1 = min(w, int(b.x + 0.8 * b.r) + 1), min(h, int(b.y + 0.8 * b.r) + 1)
-        for x, y, r, _ in pupil_candidates(clean[y0:y1, x0:x1], n=2):
-            if (f := _candidate(smooth, x + x0, y + y0, r, floor)) is not None:
-                found.append(f)
+        inner = pupil_candidates(clean[y0:y1, x0:x1], n=2)
+        found += _candidates(smooth, [(x + x0, y + y0, r) for x, y, r, _ in inner], floor)
     best = found[0]
     for f in found[1:]:
         c, b = f[1], best[1]
         nested = np.hypot(c.x - b.x, c.y - b.y) < 0.5 * b.r and c.r < 0.8 * b.r
         if nested and f[3] >= 0.5 and f[4] >= 8.0 and f[5] < best[5] - 5.0:
             best = f
-    return best[1], best[2], best[3], best[4]
+    return best[1], best[2], best[3], best[4], best[6]
 
 
 def remove_reflections(work: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -353,8 +415,10 @@ def segment(grey: np.ndarray) -> Segmentation:
     """
     work, k = working_image(grey)
     clean, reflections = remove_reflections(work)
-    smooth = cv2.GaussianBlur(clean, (0, 0), 1.0).astype(np.float32)
-    pupil, radii, share, contrast = choose_pupil(clean, smooth)
+    smooth8 = cv2.GaussianBlur(clean, (0, 0), 1.0)
+    smooth = smooth8.astype(np.float32)
+    floor = grey_percentile(smooth8, 1.0)
+    pupil, radii, share, contrast, ring = choose_pupil(clean, smooth, floor)
     limbus_img = cv2.GaussianBlur(clean, (0, 0), 2.0).astype(np.float32)
     iris, edge, sides = find_limbus(limbus_img, pupil)
     return Segmentation(
@@ -369,4 +433,5 @@ def segment(grey: np.ndarray) -> Segmentation:
         pupil_edge_share=share,
         limbus_edge=edge,
         limbus_edge_sides=sides,
+        ring=ring,
     )

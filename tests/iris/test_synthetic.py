@@ -160,3 +160,73 @@ def test_thresholds_are_frozen_and_named():
     t = DefectThresholds()
     with pytest.raises(AttributeError):
         t.too_far_diameter_px = 1.0  # type: ignore[misc]
+
+
+def test_looking_away_needs_an_elliptical_and_shifted_pupil():
+    """Gaze (pupil ellipticity) alone is edge noise on small pupils: it must come with a pupil
+    shifted inside the limbus; a gross shift alone is enough."""
+    from biocap.assessment import Measure
+    from biocap.iris.defects import LOOKING_AWAY, find_defects
+
+    base = _assess(S.eye()).measures
+
+    def with_(gaze: float, conc: float) -> set[str]:
+        m = dict(base)
+        m["off_axis_gaze"] = Measure("off_axis_gaze", gaze, 0, "deg")
+        m["iris_pupil_concentricity"] = Measure("iris_pupil_concentricity", conc, 0, "%")
+        return {d.code for d in find_defects(m, 0.0)}
+
+    assert LOOKING_AWAY not in with_(5.0, 97.0)
+    assert LOOKING_AWAY not in with_(35.0, 96.0)  # ellipse alone: noise on a small pupil
+    assert LOOKING_AWAY in with_(35.0, 85.0)
+    assert LOOKING_AWAY in with_(5.0, 70.0)
+
+
+def test_focus_response_equals_the_8x8_kernel():
+    import cv2
+    import numpy as np
+
+    from biocap.iris.measures import FOCUS_KERNEL, focus_response
+
+    img = np.random.default_rng(1).uniform(0, 255, (60, 70)).astype(np.float32)
+    ref = cv2.filter2D(img, cv2.CV_32F, FOCUS_KERNEL, borderType=cv2.BORDER_REFLECT)
+    assert np.allclose(focus_response(img), ref, atol=0.05)
+
+
+def test_block_power_is_the_rfft2_power():
+    import numpy as np
+
+    from biocap.iris.gate import BLOCK, block_power
+
+    b = np.random.default_rng(2).normal(0, 1, (5, BLOCK, BLOCK)).astype(np.float32)
+    ref = np.abs(np.fft.rfft2(b.astype(np.float64))) ** 2
+    assert np.allclose(block_power(b), ref, rtol=1e-3, atol=1e-2)
+
+
+def _ridges(shape: tuple[int, int] = (300, 300), period: float = 9.0) -> np.ndarray:
+    """A fingerprint-like field: curved parallel ridges on white, with a dark blob at the core
+    (the kind of spot the pupil finder would otherwise take for a pupil)."""
+    h, w = shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    phase = 2 * np.pi * np.hypot(xx - w / 2, (yy - h / 2) * 1.4) / period
+    img = 235 - 150 * (0.5 + 0.5 * np.cos(phase))
+    img[np.hypot(xx - w / 2, yy - h / 2) < 14] = 20
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def test_gate_refuses_colour_photos_fingerprint_ridges_and_white_backgrounds():
+    from biocap.iris.core import analyse, eye_evidence
+    from biocap.iris.defects import not_an_eye
+
+    eye = S.eye()
+    assert not not_an_eye(eye_evidence(analyse(eye), eye))
+    colour = np.dstack([eye, eye // 2, eye // 3])  # strong chroma: a visible-light photo
+    ev = eye_evidence(analyse(Capture(colour).grey()), colour)
+    assert ev["chroma"] > 10 and not_an_eye(ev)
+    ridges = _ridges()
+    ev = eye_evidence(analyse(ridges), ridges)
+    assert ev["ridge_periodicity"] >= 0.25 and not_an_eye(ev)
+    paper = eye.copy()
+    paper[:, :200] = 255  # more than half the frame clipped white
+    ev = eye_evidence(analyse(paper), paper)
+    assert ev["saturated_share"] >= 0.5 and not_an_eye(ev)

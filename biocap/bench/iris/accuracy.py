@@ -72,13 +72,15 @@ def report(r: dict[str, Any]) -> str:
     lines = [
         "EDC of the unified iris quality (pair = min of the two images; FNMR: Hamming > 0.41)",
         f"{'set':15} {'score':38} {'FNMR':>6} {'@10%':>6} {'oracle@10%':>10} "
-        f"{'-10% img':>8} {'AUC':>7} {'random':>7} {'oracle':>7}",
+        f"{'-10% img':>8} {'(oracle)':>8} {'pairs left':>10} {'AUC':>7} {'random':>7} "
+        f"{'oracle':>7}",
     ]
     for name, by in r["summaries"].items():
         for g, s in by.items():
             lines.append(
                 f"{g:15} {name:38} {s['fnmr']:6.1%} {s['fnmr_at_10']:6.1%} "
                 f"{s['oracle_fnmr_at_10']:10.1%} {s['fnmr_drop_10pct_images']:8.1%} "
+                f"{s['oracle_drop_10pct_images']:8.1%} {s['pairs_left_10pct_images']:10.1%} "
                 f"{s['auc']:7.4f} {s['random']:7.4f} {s['oracle']:7.4f}"
             )
     return "\n".join(lines)
