@@ -11,6 +11,7 @@ with trimming raised every arena keeps its own high-water mark (memory grows in 
 from __future__ import annotations
 
 import ctypes
+import os
 import sys
 
 _M_TRIM_THRESHOLD = -1  # glibc <malloc.h>
@@ -38,3 +39,21 @@ def tune_allocator() -> bool:
             (_M_ARENA_MAX, ARENA_MAX),
         )
     )
+
+
+#: thread pools of OpenMP, OpenBLAS, MKL, numexpr and OpenCV (read when each library loads): a
+#: worker process scores one image at a time, and one thread per process is fastest at this size.
+SINGLE_THREAD_ENV = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+    "OPENCV_FOR_THREADS_NUM": "1",
+}
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (CPU affinity, e.g. a container's cpuset), else all."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1

@@ -25,22 +25,7 @@ from biocap.audit.progress import Progress
 from biocap.audit.sources import Item
 from biocap.audit.store import Store
 from biocap.audit.worker import Options, score_batch, setup_worker
-
-#: read by OpenMP/BLAS/OpenCV when a worker process loads them: one thread per worker process.
-SINGLE_THREAD_ENV = {
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "NUMEXPR_NUM_THREADS": "1",
-    "OPENCV_FOR_THREADS_NUM": "1",
-}
-
-
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+from biocap.runtime import SINGLE_THREAD_ENV, usable_cores
 
 
 class LocalEngine:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from biocap.bench.threads import thread_pools
+from biocap.runtime import usable_cores
 
 
 def cpu_model() -> str:
@@ -20,13 +21,6 @@ def cpu_model() -> str:
     except OSError:
         pass
     return platform.processor() or platform.machine()
-
-
-def usable_cores() -> int:
-    """Cores this process may run on (CPU affinity, e.g. a container's cpuset), else all."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def machine_info() -> dict[str, object]:

@@ -21,12 +21,12 @@ from biocap.bench.machine import (
     load_average,
     machine_info,
     peak_memory,
-    usable_cores,
 )
 from biocap.bench.modalities import hooks
 from biocap.bench.stats import summary
 from biocap.bench.threads import thread_pools
 from biocap.bench.workers import Workers
+from biocap.runtime import usable_cores
 
 SCHEMA = "biocap-bench/1"
 LATENCY_SHARE = 0.6

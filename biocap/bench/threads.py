@@ -14,14 +14,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-#: thread pools of OpenMP, OpenBLAS, MKL, numexpr and OpenCV (read when each library loads).
-SINGLE_THREAD_ENV = {
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "NUMEXPR_NUM_THREADS": "1",
-    "OPENCV_FOR_THREADS_NUM": "1",
-}
+from biocap.runtime import SINGLE_THREAD_ENV
 
 
 @contextmanager
