@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -54,13 +53,6 @@ class Count:
             metrics.ERRORS.labels(str(seen["code"])).inc()
 
 
-def _face_token_available() -> bool:
-    try:
-        return callable(getattr(importlib.import_module("biocap.face"), "token_image", None))
-    except ImportError:
-        return False
-
-
 def create_app(settings: Settings | None = None, *, warm_up: bool = True) -> FastAPI:
     """One app per worker process: tunes the process, builds the engine, mounts the routes.
 
@@ -99,7 +91,7 @@ def create_app(settings: Settings | None = None, *, warm_up: bool = True) -> Fas
     )
     app.state.settings = settings
     app.state.engine = eng
-    app.state.face_token = "face" in eng.modalities and _face_token_available()
+    app.state.face_token = "face" in eng.modalities
     errors.install(app)
 
     guard = [check_api_key]

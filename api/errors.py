@@ -28,6 +28,7 @@ STATUS: dict[str, int] = {
     "unsupported_format": 415,
     "corrupt_image": 422,
     "image_too_small": 422,
+    "no_single_face": 422,
 }
 
 _HTTP_CODES = {

@@ -132,7 +132,7 @@ def add_token_route(router: APIRouter) -> None:
 
         def work() -> bytes:
             capture = decode(data, modality="face", limits=eng.settings.limits)
-            return face.token_image(capture, format)
+            return face.token_image(capture, fmt=format)
 
         out = await eng.run(work)
         return Response(out, media_type=f"image/{format}")

@@ -19,7 +19,6 @@ from PIL import Image
 
 from api import Settings, create_app
 from biocap.finger.synthetic import fingerprint
-from biocap.records import assessors
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -50,11 +49,6 @@ def make_client(**settings: object) -> TestClient:
     return TestClient(
         create_app(Settings(**settings), warm_up=False), raise_server_exceptions=False
     )
-
-
-def need(modality: str) -> None:
-    if modality not in assessors():
-        pytest.skip(f"the {modality} core is not registered in biocap.records.assessors() yet")
 
 
 def error_of(response: httpx.Response) -> dict:

@@ -11,7 +11,7 @@ from api.schemas import AssessResponse
 from biocap.finger.synthetic import fingerprint
 from biocap.io import decode
 from biocap.io.iso19794 import RecordImage, build
-from tests.api.conftest import error_of, make_client, need, png
+from tests.api.conftest import error_of, make_client, png
 from tests.io.images import encode, png_header_only
 
 
@@ -198,7 +198,6 @@ def test_operator_page_is_served(client) -> None:
 
 @pytest.mark.parametrize("modality", ["face", "iris"])
 def test_other_modalities_light_up(client, modality: str) -> None:
-    need(modality)
     rng = np.random.default_rng(0)
     pixels = rng.integers(0, 256, (480, 640, 3) if modality == "face" else (480, 640), np.uint8)
     pos = "&position=left" if modality == "iris" else ""
@@ -208,13 +207,15 @@ def test_other_modalities_light_up(client, modality: str) -> None:
     assert body["modality"] == modality and body["decision"] in {"accept", "retake"}
 
 
-def test_face_token_when_the_core_has_it(client) -> None:
-    need("face")
-    from biocap import face
-
-    if not hasattr(face, "token_image"):
-        pytest.skip("biocap.face.token_image is not there yet")
-    assert "/v1/face/token" in client.get("/openapi.json").json()["paths"]
+def test_face_token_is_a_3_by_4_crop_and_needs_one_face(client) -> None:
+    astronaut = pytest.importorskip("skimage.data").astronaut()
+    r = client.post("/v1/face/token?format=png", content=png(astronaut))
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "image/png"
+    token = decode(r.content)
+    assert token.height / token.width == pytest.approx(4 / 3, abs=0.01)
+    r = client.post("/v1/face/token", content=png(np.full((300, 240, 3), 128, np.uint8)))
+    assert r.status_code == 422 and error_of(r)["code"] == "no_single_face"
 
 
 def test_base64_is_not_an_image(client, finger_png: bytes) -> None:

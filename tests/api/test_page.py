@@ -126,9 +126,6 @@ def test_page_shows_retake_and_errors(browser, live_server: str, tmp_path: Path)
 def test_page_face_overlay(browser, live_server: str, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
-    from tests.api.conftest import need
-
-    need("face")
     data = pytest.importorskip("skimage.data")
     image = tmp_path / "face.png"
     image.write_bytes(png(data.astronaut()))
