@@ -33,6 +33,32 @@ class Measure:
 
 
 @dataclass(frozen=True, slots=True)
+class MeasureSpec:
+    """A measure's registry entry: unit, and the raw values that map to component score 0 and
+    100 (linear between, clipped). ``two_sided`` scores ``abs(raw)`` (pose angles); ``peak`` > 0
+    makes a plateau: 100 on ``[best, peak]``, falling to 0 at ``worst_high`` (pupil dilation).
+    ``worst == best`` means the raw value has no score (it is reported, not judged)."""
+
+    name: str
+    unit: str
+    worst: float
+    best: float
+    description: str
+    two_sided: bool = False
+    peak: float = 0.0
+    worst_high: float = 0.0
+
+    def score(self, raw: float) -> int | None:
+        if not np.isfinite(raw) or self.best == self.worst:
+            return None
+        v = abs(raw) if self.two_sided else raw
+        s = (v - self.worst) / (self.best - self.worst)
+        if self.peak and v > self.peak:
+            s = (self.worst_high - v) / (self.worst_high - self.peak)
+        return round(100.0 * min(max(s, 0.0), 1.0))
+
+
+@dataclass(frozen=True, slots=True)
 class Defect:
     """A defect code (``finger.worn`` ...) with severity and the evidence that raised it."""
 

@@ -9,12 +9,11 @@ description) the CLI, the API and the docs list from. Component scores are linea
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from biocap.assessment import Measure
+from biocap.assessment import Measure, MeasureSpec
 
 from .context import (
     CHIN,
@@ -38,25 +37,6 @@ PITCH_OFFSET_DEG = 0.0
 MOUTH_CORNER_RIGHT, MOUTH_CORNER_LEFT = 61, 291
 #: eyeball radius over palpebral-fissure width (~12 mm / ~28 mm): iris offset -> gaze angle.
 EYEBALL_PER_EYE_WIDTH = 0.43
-
-
-@dataclass(frozen=True, slots=True)
-class MeasureSpec:
-    name: str
-    unit: str
-    worst: float
-    best: float
-    description: str
-    two_sided: bool = False
-
-    def score(self, raw: float) -> int | None:
-        if not np.isfinite(raw):
-            return None
-        if self.best == self.worst:
-            return None
-        v = abs(raw) if self.two_sided else raw
-        s = (v - self.worst) / (self.best - self.worst)
-        return round(100.0 * min(max(s, 0.0), 1.0))
 
 
 def _memo(ctx: FaceContext, key: str, fn: Callable[[], object]) -> object:

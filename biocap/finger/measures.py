@@ -13,28 +13,11 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from biocap.assessment import Measure
+from biocap.assessment import Measure, MeasureSpec
 
 from .fields import PERIOD_MAX_PX, Fields
 from .ridges import RidgeCounts
 from .scars import scar_measure
-
-
-@dataclass(frozen=True, slots=True)
-class MeasureSpec:
-    """Registry entry: the raw value's unit, and the raw values that map to score 0 and 100."""
-
-    name: str
-    unit: str
-    worst: float
-    best: float
-    description: str
-
-    def score(self, raw: float) -> int | None:
-        if not np.isfinite(raw):
-            return None
-        s = (raw - self.worst) / (self.best - self.worst)
-        return round(100.0 * min(max(s, 0.0), 1.0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +197,5 @@ def compute_measures(ctx: Context) -> dict[str, Measure]:
     out = {}
     for name, (spec, fn) in MEASURES.items():
         raw = fn(ctx)
-        score = None if spec.best == spec.worst else spec.score(raw)
-        out[name] = Measure(name, raw, score, spec.unit)
+        out[name] = Measure(name, raw, spec.score(raw), spec.unit)
     return out

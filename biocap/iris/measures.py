@@ -16,7 +16,7 @@ from functools import cached_property
 import cv2
 import numpy as np
 
-from biocap.assessment import Measure
+from biocap.assessment import Measure, MeasureSpec
 
 from .masks import IrisSheet, _angles
 from .polar import median, sample
@@ -35,29 +35,6 @@ def focus_response(img: np.ndarray) -> np.ndarray:
     inner = cv2.boxFilter(img, cv2.CV_32F, (4, 4), normalize=False, borderType=cv2.BORDER_REFLECT)
     whole = cv2.boxFilter(img, cv2.CV_32F, (8, 8), normalize=False, borderType=cv2.BORDER_REFLECT)
     return cv2.addWeighted(inner, 4.0, whole, -1.0, 0.0)
-
-
-@dataclass(frozen=True, slots=True)
-class MeasureSpec:
-    """Registry entry: the raw value's unit and the raw values that map to score 0 and 100
-    (linear between; ``peak`` > 0 makes it a plateau: 100 on ``[best, peak]``, 0 beyond
-    ``worst_high``)."""
-
-    name: str
-    unit: str
-    worst: float
-    best: float
-    description: str
-    peak: float = 0.0
-    worst_high: float = 0.0
-
-    def score(self, raw: float) -> int | None:
-        if not np.isfinite(raw):
-            return None
-        s = (raw - self.worst) / (self.best - self.worst)
-        if self.peak and raw > self.peak:
-            s = (self.worst_high - raw) / (self.worst_high - self.peak)
-        return round(100.0 * min(max(s, 0.0), 1.0))
 
 
 @dataclass(frozen=True)
