@@ -1,10 +1,14 @@
 """``POST /v1/{modality}/assess``: one route per modality registered in ``assessors()``."""
 
+from __future__ import annotations
+
 import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.body import read_image
 from api.engine import AssessRequest
@@ -39,50 +43,74 @@ _POSITION_HELP = {
 }
 
 
+class AssessQuery(BaseModel):
+    """The assess endpoints' query: validated in one pydantic call.
+
+    FastAPI's per-parameter ``Query()`` validation cost ~0.3 ms per request (a third of the
+    service's own overhead); the model gives the same checks, the same 400 answers and the
+    same OpenAPI parameters (:func:`query_parameters`).
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    ppi: float | None = Field(
+        None, gt=0, le=10_000, description="resolution when the file has none"
+    )
+    position: str | None = Field(None, max_length=16, description="capture position")
+    profile: str | None = Field(
+        None,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="policy profile (default, child, strict ...)",
+    )
+    subject: str | None = Field(
+        None,
+        min_length=1,
+        max_length=128,
+        description="opaque enrolment id: attempts are remembered per subject and position "
+        "(accept / retake / exception after the profile's max_attempts)",
+    )
+    width: int | None = Field(None, ge=1, le=20_000, description="raw grey frame width")
+    height: int | None = Field(None, ge=1, le=20_000, description="raw grey frame height")
+    map: bool = Field(False, description="include the quality map and overlay geometry")
+    lang: str = Field("en", pattern=r"^[a-z]{2,3}$", description="operator message language")
+
+    @classmethod
+    def parse(cls, request: Request) -> AssessQuery:
+        """The request's query, or the 400 ``invalid_parameter`` every route answers."""
+        try:
+            return cls.model_validate(dict(request.query_params))
+        except ValidationError as exc:
+            errors = [{**e, "loc": ("query", *e["loc"])} for e in exc.errors()]
+            raise RequestValidationError(errors) from None
+
+
+def query_parameters(modality: str) -> list[dict[str, Any]]:
+    """OpenAPI ``parameters`` of :class:`AssessQuery` (FastAPI documents only its own)."""
+    schema = AssessQuery.model_json_schema()
+    out = []
+    for name, prop in schema["properties"].items():
+        prop = dict(prop)
+        text = prop.pop("description", "")
+        prop.pop("title", None)
+        if "anyOf" in prop:  # ``X | None``: a query parameter is absent, never null
+            prop |= next(a for a in prop.pop("anyOf") if a.get("type") != "null")
+        if name == "position":
+            text = _POSITION_HELP.get(modality, text)
+        out.append({"name": name, "in": "query", "required": False, "description": text,
+                    "schema": prop})  # fmt: skip
+    return out
+
+
 def add_assess_route(router: APIRouter, modality: str) -> None:
-    async def assess(
-        request: Request,
-        ppi: Annotated[
-            float | None, Query(gt=0, le=10_000, description="resolution when the file has none")
-        ] = None,
-        position: Annotated[
-            str | None,
-            Query(max_length=16, description=_POSITION_HELP.get(modality, "capture position")),
-        ] = None,
-        profile: Annotated[
-            str | None,
-            Query(
-                max_length=64,
-                pattern=r"^[A-Za-z0-9_-]+$",
-                description="policy profile (default, child, strict ...)",
-            ),
-        ] = None,
-        subject: Annotated[
-            str | None,
-            Query(
-                min_length=1,
-                max_length=128,
-                description="opaque enrolment id: attempts are remembered per subject and "
-                "position (accept / retake / exception after the profile's max_attempts)",
-            ),
-        ] = None,
-        width: Annotated[
-            int | None, Query(ge=1, le=20_000, description="raw grey frame width")
-        ] = None,
-        height: Annotated[
-            int | None, Query(ge=1, le=20_000, description="raw grey frame height")
-        ] = None,
-        map: Annotated[
-            bool, Query(description="include the quality map and overlay geometry")
-        ] = False,
-        lang: Annotated[
-            str, Query(pattern=r"^[a-z]{2,3}$", description="operator message language")
-        ] = "en",
-    ) -> Response:
+    async def assess(request: Request) -> Response:
         t0 = time.perf_counter()
+        q = AssessQuery.parse(request)
         eng = engine(request)
         data = await read_image(request, eng.settings.max_body_bytes)
-        req = AssessRequest(modality, ppi, position, profile, subject, width, height, map, lang)
+        req = AssessRequest(
+            modality, q.ppi, q.position, q.profile, q.subject, q.width, q.height, q.map, q.lang
+        )
         rec = await eng.run(eng.assess, data, req)
         rec["latency_ms"]["total"] = round(1000 * (time.perf_counter() - t0), 3)
         return json_response(rec)
@@ -101,7 +129,7 @@ def add_assess_route(router: APIRouter, modality: str) -> None:
         ),
         response_model=AssessResponse,
         responses=ERRORS,
-        openapi_extra=IMAGE_BODY,
+        openapi_extra={**IMAGE_BODY, "parameters": query_parameters(modality)},
         tags=[modality],
     )
 

@@ -34,8 +34,11 @@ def engine(request: Request) -> Engine:
     return request.app.state.engine
 
 
-def check_api_key(request: Request) -> None:
-    """Dependency: when an API key is configured, the ``X-API-Key`` header must match it."""
+async def check_api_key(request: Request) -> None:
+    """Dependency: when an API key is configured, the ``X-API-Key`` header must match it.
+
+    ``async`` although it never awaits: FastAPI runs a sync dependency in its thread pool, one
+    thread hop per request."""
     expected = request.app.state.settings.api_key
     if not expected:
         return
