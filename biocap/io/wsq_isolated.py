@@ -12,6 +12,7 @@ length-prefixed file at a time. A child that crashes, hangs past ``TIMEOUT_S`` o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import struct
 import subprocess
@@ -60,12 +61,13 @@ class _Child:
         )
         self.used = 0
         self.owner = os.getpid()
+        self.timed_out = False
 
     def decode(self, data: bytes) -> tuple[int, int, int, bytes]:
         """Raw reply; ``OSError``/``EOFError`` when the child died or was killed on time-out."""
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.used += 1
-        watchdog = threading.Timer(TIMEOUT_S, self.proc.kill)
+        watchdog = threading.Timer(TIMEOUT_S, self._kill_stuck)
         watchdog.start()
         try:
             self.proc.stdin.write(_REQUEST.pack(len(data)) + data)
@@ -81,13 +83,18 @@ class _Child:
         finally:
             watchdog.cancel()
 
+    def _kill_stuck(self) -> None:
+        self.timed_out = True
+        self.proc.kill()
+
     def close(self) -> None:
         if self.owner == os.getpid():  # a forked process only lets go of its copy of the pipes
             self.proc.kill()
             self.proc.wait()
         for pipe in (self.proc.stdin, self.proc.stdout):
             if pipe is not None:
-                pipe.close()
+                with contextlib.suppress(OSError):  # unflushed bytes to a dead child
+                    pipe.close()
 
 
 def _child() -> _Child:
@@ -123,7 +130,7 @@ def decode_wsq(data: bytes, size: tuple[int, int]) -> tuple[np.ndarray, float | 
     except (OSError, EOFError):
         code = child.proc.wait()
         _drop_child()
-        reason = "timeout" if code == -9 else f"decoder exited with {code}"
+        reason = "timeout" if child.timed_out else f"decoder exited with {code}"
         message = f"cannot decode WSQ: {reason}"
         raise CorruptImageError(message, format="WSQ", reason=reason) from None
     if w < 0:
