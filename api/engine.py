@@ -13,6 +13,7 @@ import base64
 import contextlib
 import dataclasses
 import importlib
+import io
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -106,9 +107,18 @@ class Engine:
             ) from None
 
     def warm_up(self) -> None:
-        """Import every core and run it once (model sessions load here, not on a station's
-        first capture); ``/readyz`` answers 200 after this."""
+        """Import every core and run it once, and decode one small file of each format (model
+        sessions load and the WSQ decoder process starts here, not on a station's first
+        capture); ``/readyz`` answers 200 after this. Runs on the pool's thread, whose WSQ
+        decoder the requests then use."""
+        self._executor().submit(self._warm).result()
+        self.ready = True
+
+    def _warm(self) -> None:
         rng = np.random.default_rng(0)
+        for data in _warm_files():
+            with contextlib.suppress(Exception):
+                decode(data, source="warm-up", limits=self.settings.limits)
         for modality in self.modalities:
             t0 = time.perf_counter()
             pixels = _warm_image(modality, rng)
@@ -116,7 +126,6 @@ class Engine:
             with contextlib.suppress(Exception):
                 evaluate(Capture(pixels, modality, 500.0, "caller"), load_profile("default"))
             self.warm_ms[modality] = round(1000 * (time.perf_counter() - t0), 1)
-        self.ready = True
 
     # ------------------------------------------------------------------ assessment (thread)
 
@@ -220,6 +229,21 @@ def _operator_message(rec: dict[str, Any], decision: Decision, lang: str) -> tup
     else:
         entry = catalogue.lookup("service.retake", lang)
     return entry["message"], entry["action"]
+
+
+def _warm_files() -> list[bytes]:
+    """A 64x64 ramp in every format the service decodes."""
+    from PIL import Image
+
+    ramp = Image.fromarray(np.add.outer(np.arange(64), np.arange(64)).astype(np.uint8))
+    out = []
+    for fmt, options in (("PNG", {}), ("JPEG", {}), ("TIFF", {}), ("BMP", {}),
+                         ("JPEG2000", {"irreversible": False}), ("WSQ", {})):  # fmt: skip
+        buf = io.BytesIO()
+        with contextlib.suppress(Exception):  # a missing encoder only costs its warm-up
+            ramp.save(buf, fmt, **options)
+            out.append(buf.getvalue())
+    return out
 
 
 def _warm_image(modality: str, rng: np.random.Generator) -> np.ndarray:

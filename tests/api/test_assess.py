@@ -179,6 +179,14 @@ def test_health_ready_metrics(client, finger_png: bytes) -> None:
     assert 'route="/v1/finger/assess"' in text
 
 
+def test_warm_up_starts_the_wsq_decoder_on_the_request_thread(client) -> None:
+    from biocap.io import wsq_isolated
+
+    eng = client.app.state.engine
+    child = eng.pool.submit(lambda: getattr(wsq_isolated._local, "child", None)).result()
+    assert child is not None and child.proc.poll() is None
+
+
 def test_openapi_lists_every_registered_modality(client) -> None:
     from biocap.records import assessors
 
