@@ -68,7 +68,7 @@ class AttemptsOut(BaseModel):
 
 
 class QualityMapOut(BaseModel):
-    block_px: int | None
+    block_px: float | None = Field(description="a block's side in the decoded image's pixels")
     values: list[list[int]] = Field(description="per block 0-100, 255 = background")
 
 

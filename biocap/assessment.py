@@ -79,7 +79,8 @@ class Assessment:
     """Result of ``assess(capture)``.
 
     ``quality`` is 0-100 (higher is better) or 255 with ``failure_reason`` set.
-    ``quality_map`` is an optional per-block ``uint8`` map (0-100, 255 = background).
+    ``quality_map`` is an optional per-block ``uint8`` map (0-100, 255 = background) whose
+    blocks are ``block_px`` of the capture's pixels wide.
     ``overlay`` is JSON-able geometry in image pixels for a display to draw (face box and
     landmarks, iris circles ...); named by the core, e.g. ``{"pupil": [x, y, r]}``.
     """
@@ -90,7 +91,7 @@ class Assessment:
     defects: list[Defect] = field(default_factory=list)
     failure_reason: str | None = None
     quality_map: np.ndarray | None = None
-    block_px: int | None = None
+    block_px: float | None = None
     overlay: dict[str, object] = field(default_factory=dict)
 
     def has(self, code: str) -> bool:

@@ -90,7 +90,7 @@ def assess(capture: Capture, thresholds: D.DefectThresholds | None = None) -> As
             measures=measures,
             defects=[Defect(D.NOT_A_FINGERPRINT, Severity.ERROR, evidence)],
             quality_map=qmap,
-            block_px=BLOCK_PX,
+            block_px=map_block_px(native_ppi),
         )
     quality = predict_utility(features_of(ctx, measures))
     found = D.find_defects(
@@ -105,8 +105,14 @@ def assess(capture: Capture, thresholds: D.DefectThresholds | None = None) -> As
         measures=measures,
         defects=found,
         quality_map=qmap,
-        block_px=BLOCK_PX,
+        block_px=map_block_px(native_ppi),
     )
+
+
+def map_block_px(native_ppi: float | None) -> float:
+    """A map block's side in the capture's own pixels (the map is computed at 500 ppi; a
+    display draws it on the image as decoded)."""
+    return BLOCK_PX * (native_ppi or 500.0) / 500.0
 
 
 def features_of(ctx: Context, measures: dict[str, Measure]) -> np.ndarray:

@@ -43,6 +43,18 @@ def test_multipart_and_map(client, finger_png: bytes) -> None:
     assert (img.height, img.width) == (r.json()["image"]["height"], r.json()["image"]["width"])
 
 
+def test_quality_map_blocks_cover_the_decoded_image_at_any_ppi(client, finger_png: bytes) -> None:
+    """The map is computed at 500 ppi; its blocks are given in the decoded image's pixels."""
+    for ppi in (500, 1000):
+        body = client.post(f"/v1/finger/assess?map=true&ppi={ppi}", content=finger_png).json()
+        qmap, image = body["quality_map"], body["image"]
+        b = qmap["block_px"]
+        assert b == 32 * ppi / 500
+        rows, cols = len(qmap["values"]), len(qmap["values"][0])
+        # the grid covers the image and overshoots it by less than one block
+        assert 0 <= rows * b - image["height"] < b + 1 and 0 <= cols * b - image["width"] < b + 1
+
+
 def test_raw_grey_frame(client) -> None:
     pixels = fingerprint(seed=2)
     h, w = pixels.shape
