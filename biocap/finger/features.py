@@ -11,6 +11,7 @@ import numpy as np
 
 from .defects import border_share, centre_offset
 from .measures import Context
+from .order_stats import percentiles
 
 _BLOCK_FIELDS = (
     "coherence",
@@ -52,14 +53,14 @@ def feature_vector(ctx: Context, orientation_flow_deg: float, ridge_likeness: fl
     vals: list[float] = []
     if n_fg:
         v = np.stack([getattr(f, name)[fg] for name in _BLOCK_FIELDS])  # one pass, not per field
-        p10, p50, p90 = np.percentile(v, (10, 50, 90), axis=1)
+        p10, p50, p90 = percentiles(v, (10, 50, 90))
         stats = np.stack([v.mean(1), v.std(1), p10, p50, p90], axis=1)
         vals += stats.ravel().tolist()
     else:
         vals += [0.0] * (len(_BLOCK_FIELDS) * len(_STATS))
     if n_fg:
         per = f.period_px[fg]
-        q25, q50, q75 = np.percentile(per, (25, 50, 75))
+        q25, q50, q75 = percentiles(per, (25, 50, 75))
         good = float(((f.coherence > 0.6) & (f.clarity > 0.5) & fg).sum() / n_fg)
     else:
         q25 = q50 = q75 = good = 0.0

@@ -4,8 +4,9 @@ One pass over the image gives, per 32x32 block (the NFIQ 2 local-feature block a
 foreground, grey mean/std, ridge orientation and its certainty, and the *ridge-valley profile*:
 the block's pixels inside a 16 px wide strip across the ridges, averaged along the ridge
 direction and binned by their distance across it. NFIQ 2 rotates each block to get this profile;
-here the projection is done for all blocks at once with one ``np.bincount``, so local clarity,
-frequency-domain analysis, ridge-valley uniformity and ridge frequency all read the same array.
+here the projection is one gather of every foreground block's strip pixels, grouped by bin, so
+local clarity, frequency-domain analysis, ridge-valley uniformity and ridge frequency all read
+the same array.
 """
 
 from __future__ import annotations
@@ -105,9 +106,9 @@ def compute_fields(grey: np.ndarray, block_px: int = BLOCK_PX) -> Fields:
     smooth = cv2.GaussianBlur(img, (0, 0), 1.0)
     gx = cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3)
-    gxx = _block_means(gx * gx, b)
-    gyy = _block_means(gy * gy, b)
     gxy = _block_means(gx * gy, b)
+    gxx = _block_means(np.square(gx, out=gx), b)  # in place: the gradients are not read again
+    gyy = _block_means(np.square(gy, out=gy), b)
     diff, cross = gxx - gyy, 2.0 * gxy
     energy = gxx + gyy
     coherence = np.sqrt(diff * diff + cross * cross) / np.maximum(energy, 1e-6)
@@ -127,12 +128,15 @@ def compute_fields(grey: np.ndarray, block_px: int = BLOCK_PX) -> Fields:
     # Local clarity (NFIQ 2 LCS): how cleanly pixels split into ridge and valley by the
     # profile's threshold: 1 - (alpha + beta), 0 for noise (each rate ~0.5), 1 for clean ridges.
     ridge_bin = prof < prof.mean(-1, keepdims=True)
-    ridge_px = (counts * ridge_bin).sum(-1)
-    valley_px = (counts * ~ridge_bin).sum(-1)
-    alpha = (dark * ~ridge_bin).sum(-1) / np.maximum(valley_px, 1)  # dark pixels in valleys
-    beta = 1.0 - (dark * ridge_bin).sum(-1) / np.maximum(ridge_px, 1)  # light pixels on ridges
+    # Pixel counts are whole numbers, exact in float32: valley = all - ridge loses nothing.
+    ridge = ridge_bin.astype(np.float32)
+    ridge_px = np.einsum("ij,ij->i", counts, ridge)
+    dark_ridge = np.einsum("ij,ij->i", dark, ridge)
+    valley_px = counts.sum(-1) - ridge_px
+    alpha = (dark.sum(-1) - dark_ridge) / np.maximum(valley_px, 1)  # dark pixels in valleys
+    beta = 1.0 - dark_ridge / np.maximum(ridge_px, 1)  # light pixels on ridges
     clarity = np.clip(1.0 - (alpha + beta), 0.0, 1.0)
-    ridge_frac = ridge_bin.mean(-1)
+    ridge_frac = np.count_nonzero(ridge_bin, axis=-1) / PROFILE_LEN
     ridge_ratio = ridge_frac / np.maximum(1.0 - ridge_frac, 1e-3)
 
     def grid(values: np.ndarray) -> np.ndarray:
@@ -169,62 +173,91 @@ N_ANGLES = 16
 
 
 @lru_cache(maxsize=4)
-def _bin_matrices(b: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per quantised angle, the ``(b*b, L)`` 0/1 matrix that sums a block's strip pixels per
-    profile bin, and the pixel count of every bin ``(N_ANGLES, L)``."""
+def _bin_pixels(b: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per quantised angle, the strip pixels of a ``b x b`` block grouped by profile bin.
+
+    Returns the ``(N_ANGLES, L, C)`` in-block flat index (``row * b + col``) of each bin's
+    pixels, ``C`` = the largest bin, shorter bins repeating their first pixel; and the
+    ``(N_ANGLES, L)`` float32 pixel count of every bin.
+    """
     c0 = (b - 1) / 2.0
     yy, xx = np.mgrid[0:b, 0:b]
     dx, dy = (xx - c0).ravel(), (yy - c0).ravel()
-    mats = np.zeros((N_ANGLES, b * b, PROFILE_LEN), np.float32)
+    bins = []
     for a in range(N_ANGLES):  # table built once per block size, not per image
         phi = np.pi * a / N_ANGLES
         t = dx * np.cos(phi) + dy * np.sin(phi)
         u = dy * np.cos(phi) - dx * np.sin(phi)
         tb = np.floor(t).astype(int) + PROFILE_HALF_PX
         keep = (np.abs(u) <= STRIP_HALF_PX) & (tb >= 0) & (tb < PROFILE_LEN)
-        mats[a, np.flatnonzero(keep), tb[keep]] = 1.0
-    counts = mats.sum(axis=1)
-    return mats, counts
+        pix = np.flatnonzero(keep)
+        bins.append([pix[tb[keep] == k] for k in range(PROFILE_LEN)])
+    width = max(len(pix) for per_angle in bins for pix in per_angle)
+    table = np.zeros((N_ANGLES, PROFILE_LEN, width), np.intp)
+    counts = np.zeros((N_ANGLES, PROFILE_LEN), np.float32)
+    for a, per_angle in enumerate(bins):
+        for k, pix in enumerate(per_angle):
+            table[a, k] = pix[0]  # every bin has pixels (profile / counts relies on it)
+            table[a, k, : pix.size] = pix
+            counts[a, k] = pix.size
+    return table, counts
+
+
+@lru_cache(maxsize=16)
+def _bin_offsets(b: int, w: int) -> np.ndarray:
+    """:func:`_bin_pixels` as flat offsets from a block's corner in an image ``w`` px wide."""
+    pix = _bin_pixels(b)[0]
+    return (pix // b) * w + pix % b
 
 
 def _profiles(
     img: np.ndarray, normal: np.ndarray, mean: np.ndarray, idx: np.ndarray, b: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Ridge-valley profiles of the blocks ``idx`` (flat block indices), one matrix product per
-    quantised angle.
+    """Ridge-valley profiles of the blocks ``idx`` (flat block indices): one gather of every
+    block's strip pixels, grouped by profile bin, and bin sums as products with a ones vector.
+
+    A strip holds ~470 of a block's 1024 pixels, so gathering them is ~4x cheaper than one dense
+    ``(b*b, L)`` 0/1 matrix product per angle. Grey levels are integers, so every bin sum (of
+    grey, grey squared, dark pixels) is exact in float32 whichever way it is summed, and the
+    repeats that pad a bin to the common width are taken off exactly.
 
     Returns ``(len(idx), L)`` arrays: the profile, the pixel count per bin and the count of dark
     pixels (below the block mean) per bin; and ``(len(idx),)`` ridge continuity.
     """
-    rows, cols = normal.shape
-    mats, bin_counts = _bin_matrices(b)
-    blocks = img.reshape(rows, b, cols, b).transpose(0, 2, 1, 3).reshape(rows * cols, b * b)
-    angle = np.rint(np.mod(normal, np.pi).ravel()[idx] * (N_ANGLES / np.pi)).astype(np.int32)
+    cols = normal.shape[1]
+    n = idx.size
+    angle = np.rint(np.mod(normal, np.pi).ravel()[idx] * (N_ANGLES / np.pi)).astype(np.intp)
     angle %= N_ANGLES
-    order = np.argsort(angle, kind="stable")
-    angle = angle[order]
-    x = blocks[idx[order]]
-    d = (x < mean.ravel()[idx[order], None]).astype(np.float32)
-    profile = np.empty((idx.size, PROFILE_LEN), np.float32)
-    dark = np.empty((idx.size, PROFILE_LEN), np.float32)
-    sq = np.empty((idx.size, PROFILE_LEN), np.float32)
-    cuts = np.flatnonzero(np.diff(angle)) + 1
-    for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, idx.size], strict=True):
-        if hi > lo:  # one product per angle present, at most N_ANGLES, never one per block
-            m = mats[angle[lo]]
-            profile[lo:hi] = x[lo:hi] @ m
-            dark[lo:hi] = d[lo:hi] @ m
-            sq[lo:hi] = np.square(x[lo:hi]) @ m
-    counts = bin_counts[angle]
+    by, bx = np.divmod(idx, cols)
+    where = _bin_offsets(b, img.shape[1])[angle]  # (n, L, C) flat image index of each pixel
+    where += (by * (b * img.shape[1]) + bx * b)[:, None, None]
+    x = img.ravel()[where]
+    width = x.shape[-1]
+    counts = _bin_pixels(b)[1][angle]
+    repeats = width - counts  # copies of each bin's first pixel beyond its real pixels
+    first = x[..., 0]
+    d = (x < mean.ravel()[idx, None, None]).astype(np.float32)
+    ones = np.ones(width, np.float32)
+    profile = (x.reshape(-1, width) @ ones).reshape(n, PROFILE_LEN) - repeats * first
+    dark = (d.reshape(-1, width) @ ones).reshape(n, PROFILE_LEN) - repeats * d[..., 0]
+    sq = (np.square(x).reshape(-1, width) @ ones).reshape(n, PROFILE_LEN)
+    sq -= repeats * first * first
     profile /= counts
     # Share of the strip's grey variance that the along-ridge average explains: high where
     # ridges run unbroken, low across scars, cuts, dry breaks and noise.
     total = sq.sum(1) - np.square((profile * counts).sum(1)) / counts.sum(1)
     residual = (sq - counts * np.square(profile)).sum(1)
     continuity = 1.0 - residual / np.maximum(total, 1e-6)
-    back = np.empty_like(order)
-    back[order] = np.arange(order.size)
-    return profile[back], counts[back], dark[back], continuity[back]
+    return profile, counts, dark, continuity
+
+
+#: the ridge-period spectrum's bins: the ridge band, and the bins from one cycle per profile up
+#: to Nyquist outside it (photos, faces and irises peak there).
+_FREQS = np.arange(_FFT_N // 2 + 1, dtype=np.float32) / _FFT_N
+_BAND = np.flatnonzero((_FREQS >= 1.0 / PERIOD_MAX_PX) & (_FREQS <= 1.0 / PERIOD_MIN_PX))
+_BAND_LO, _BAND_HI = int(_BAND[0]), int(_BAND[-1]) + 1  # the band is one run of bins
+_LOW_LO = int(np.argmax(_FREQS >= 1.0 / PROFILE_LEN))
+_WINDOW = np.hanning(PROFILE_LEN).astype(np.float32)
 
 
 def _spectral(prof: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -233,36 +266,31 @@ def _spectral(prof: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     FDA = (A(Fmax) + 0.3 (A(Fmax-1) + A(Fmax+1))) / sum A over the non-DC band, on the plain
     DFT of the profile as NFIQ 2 does; the period comes from a zero-padded spectrum with a
     parabolic peak fit, restricted to the ridge band, so it is finer than the 29-bin DFT.
+    Neighbours of a spectrum's peak are read by row and column index (no per-block work).
     """
+    rows = np.arange(prof.shape[0])
     centred = prof - prof.mean(-1, keepdims=True)
     amp = np.abs(np.fft.rfft(centred, axis=-1))[..., 1:]
     k = amp.argmax(-1)
-    take = np.take_along_axis
-    peak = take(amp, k[..., None], -1)[..., 0]
-    left = np.where(k > 0, take(amp, np.maximum(k - 1, 0)[..., None], -1)[..., 0], 0.0)
-    right = np.where(
-        k < amp.shape[-1] - 1,
-        take(amp, np.minimum(k + 1, amp.shape[-1] - 1)[..., None], -1)[..., 0],
-        0.0,
-    )
+    # zero bins on both sides stand for the missing neighbours of a peak at either end
+    padded = np.zeros((amp.shape[0], amp.shape[1] + 2), amp.dtype)
+    padded[:, 1:-1] = amp
+    peak, left, right = padded[rows, k + 1], padded[rows, k], padded[rows, k + 2]
     dominance = (peak + 0.3 * (left + right)) / np.maximum(amp.sum(-1), 1e-6)
 
-    window = np.hanning(prof.shape[-1]).astype(np.float32)
-    spec = np.abs(np.fft.rfft(centred * window, n=_FFT_N, axis=-1))
-    freqs = np.arange(spec.shape[-1], dtype=np.float32) / _FFT_N
-    band = (freqs >= 1.0 / PERIOD_MAX_PX) & (freqs <= 1.0 / PERIOD_MIN_PX)
-    lo = int(np.argmax(band))
-    sub = spec[..., band]
+    spec = np.abs(np.fft.rfft(centred * _WINDOW, n=_FFT_N, axis=-1))
+    sub = spec[:, _BAND_LO:_BAND_HI]
     j = sub.argmax(-1)
+    sub_max = sub[rows, j]
     # Ridges put the spectrum's peak inside the ridge band; photos, faces and irises fall off
     # from low frequencies, so their in-band maximum sits below the out-of-band one.
-    low = spec[..., (freqs >= 1.0 / PROFILE_LEN) & ~band].max(-1)
-    band_peak = sub.max(-1) / np.maximum(np.maximum(low, sub.max(-1)), 1e-6)
+    low = np.maximum(spec[:, _LOW_LO:_BAND_LO].max(-1), spec[:, _BAND_HI:].max(-1))
+    band_peak = sub_max / np.maximum(np.maximum(low, sub_max), 1e-6)
     jm, jp = np.maximum(j - 1, 0), np.minimum(j + 1, sub.shape[-1] - 1)
-    a, bb, c = (take(sub, x[..., None], -1)[..., 0] for x in (jm, j, jp))
+    a, bb, c = sub[rows, jm], sub_max, sub[rows, jp]
     denom = a - 2 * bb + c
     safe = np.where(np.abs(denom) > 1e-9, denom, 1.0)
     offset = np.where(np.abs(denom) > 1e-9, 0.5 * (a - c) / safe, 0.0)
-    f = (lo + j + np.clip(offset, -0.5, 0.5)) / _FFT_N
+    f = (_BAND_LO + j + np.clip(offset, -0.5, 0.5)) / _FFT_N
     period = 1.0 / np.maximum(f, 1e-6)
     return dominance.astype(np.float32), period.astype(np.float32), band_peak.astype(np.float32)

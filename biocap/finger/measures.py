@@ -16,6 +16,7 @@ import numpy as np
 from biocap.assessment import Measure, MeasureSpec
 
 from .fields import PERIOD_MAX_PX, Fields
+from .order_stats import median
 from .ridges import RidgeCounts
 from .scars import scar_measure
 
@@ -75,7 +76,7 @@ def orientation_flow(ctx: Context) -> float:
 
 def ridge_period(ctx: Context) -> float:
     """Median ridge period (px at 500 ppi) over foreground blocks: ISO 29794-4 ridge frequency."""
-    return float(np.median(ctx.fields.period_px[ctx.fg])) if ctx.fg.any() else float("nan")
+    return median(ctx.fields.period_px[ctx.fg]) if ctx.fg.any() else float("nan")
 
 
 def ridge_valley_contrast(ctx: Context) -> float:
@@ -83,7 +84,7 @@ def ridge_valley_contrast(ctx: Context) -> float:
 
     Low for worn, faint or wet prints even when the ridge flow is still visible.
     """
-    return float(np.median(ctx.fields.profile_std[ctx.fg])) if ctx.fg.any() else 0.0
+    return median(ctx.fields.profile_std[ctx.fg]) if ctx.fg.any() else 0.0
 
 
 def mean_grey(ctx: Context) -> float:
@@ -92,7 +93,7 @@ def mean_grey(ctx: Context) -> float:
     NFIQ 2's ImgProcROIArea_Mean averages every ROI pixel; the median over blocks is not pulled
     towards the platen by the ring of edge blocks, which decides too light / too dark.
     """
-    return float(np.median(ctx.fields.mean[ctx.fg])) if ctx.fg.any() else float("nan")
+    return median(ctx.fields.mean[ctx.fg]) if ctx.fg.any() else float("nan")
 
 
 def foreground_area(ctx: Context) -> float:

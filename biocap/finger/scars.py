@@ -185,12 +185,12 @@ def find_scars(fields: Fields, params: ScarParams = DEFAULT_PARAMS) -> Scars:
     width = cv2.distanceTransform(bright, cv2.DIST_L2, 3).ravel() * 4.0
     w_min = min(p.cross_width_px, p.along_width_periods * float(lev[..., 2].min()))
     cand = np.flatnonzero(width >= w_min)
-    cy, cx = np.divmod(cand, ww)
+    ys, xs = np.divmod(cand, ww)
     # Inside wide bands every pixel qualifies: a 2x2 lattice of them is enough.
-    cand = cand[(width[cand] < p.wide_lattice_px) | (((cx | cy) & 1) == 0)]
+    lattice = (width[cand] < p.wide_lattice_px) | (((xs | ys) & 1) == 0)
+    cand, ys, xs = cand[lattice], ys[lattice], xs[lattice]
     if cand.size == 0:
         return _none(fg.shape)
-    ys, xs = np.divmod(cand, ww)
 
     # Straight segment on bright pixels: look-ups in the zero-padded flat map, all directions at
     # once; each stage keeps the (centre, direction) pairs that passed the previous one.
@@ -202,7 +202,7 @@ def find_scars(fields: Fields, params: ScarParams = DEFAULT_PARAMS) -> Scars:
     ey, ex, my, mx, ry, rx, sy, sx = _offsets(p.segment, p.side_reach)
     ends = ey * stride + ex
     both = flat_bright[at[:, None] + ends[:, 0]] & flat_bright[at[:, None] + ends[:, 1]]
-    i, a = np.divmod(np.flatnonzero(both), N_ANGLES)
+    i, a = np.nonzero(both)
     for oy, ox in ((my, mx), (ry, rx)):
         ok = flat_bright[at[i, None] + (oy * stride + ox)[a]].all(-1)
         i, a = i[ok], a[ok]
