@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from .detect import Detection, detect, detect_tiles, overlaps
-from .landmarks import Eye, Mesh, eyes, mesh
+from .landmarks import Eye, Mesh, eyes, mesh, warp_crop
 
 #: the aligned crop: inter-eye distance in px, and its extent around the eye midpoint in IEDs
 #: (x: +-1.3, y: -1.1 above .. +2.1 below: forehead to chin for an adult face).
@@ -91,12 +91,15 @@ class FaceContext:
             # a far or group shot: the whole-image pass misses faces this small
             # (tile faces need a high score: tiles of clothing and badges score 0.5-0.7)
             src, kt = halve_to(rgb, 2 * SMALL_SIDE)  # tiles see 2x the detail
+            # a tile face that is the whole-image face again is dropped before its mesh run
+            # (2 ms each) checks it
             extra = [
-                d.scaled(kt / k)
-                for d in detect_tiles(src, TILE_SCORE)
-                if mesh(rgb, d.scaled(kt)).presence >= TILE_PRESENCE  # badges, collars
+                d
+                for d in (t.scaled(kt / k) for t in detect_tiles(src, TILE_SCORE))
+                if not any(overlaps(d, f) for f in faces)
+                and mesh(rgb, d.scaled(k)).presence >= TILE_PRESENCE  # badges, collars
             ]
-            faces = faces + [d for d in extra if not any(overlaps(d, f) for f in faces)]
+            faces = faces + extra
         weak = False
         if not faces:  # a face cut by the border scores just under MediaPipe's 0.5
             faces, weak = detect(small, WEAK_SCORE)[:1], True
@@ -126,7 +129,7 @@ class FaceContext:
         """Grey pixels of one box, without converting the whole image."""
         if self.grey_pixels is not None:
             return self.grey_pixels[y0:y1, x0:x1]
-        return cv2.cvtColor(np.ascontiguousarray(self.rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
+        return cv2.cvtColor(self.rgb[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY)  # a view: no copy
 
     # -- geometry in image pixels ---------------------------------------------------------
     @property
@@ -187,41 +190,49 @@ class FaceContext:
         x1, y1 = np.clip(np.ceil(corners.max(axis=0)).astype(int) + 2, 0, [W, H])
         return int(x0), int(y0), int(max(x1, x0 + 1)), int(max(y1, y0 + 1))
 
-    def _warp(self, img: np.ndarray) -> np.ndarray:
-        """Warp only the face's box; average it down first when shrinking (no aliasing, which
-        would pass for sharpness)."""
-        x0, y0, x1, y1 = self.aligned_source_box
-        img = img[y0:y1, x0:x1]
+    def _warp(self, box: np.ndarray) -> np.ndarray:
+        """The aligned crop from ``box``, the pixels of :attr:`aligned_source_box`; averaged
+        down first when shrinking (no aliasing, which would pass for sharpness)."""
+        x0, y0, _, _ = self.aligned_source_box
         m = self.align.copy()
         m[:, 2] += m[:, :2] @ np.array([x0, y0], np.float64)
         # halve (fast) to IED 80-160 px, then area-average to IED 80 when the bilinear warp
         # would still shrink more than 1.25x
         target = ALIGNED_IED * 1.25
         if self.ied >= 2 * target:
-            img, k = halve_to(img, max(img.shape[:2]) * target / self.ied)
+            box, k = halve_to(box, max(box.shape[:2]) * target / self.ied)
             m[:, 2] += m[:, :2] @ np.full(2, (k - 1) / 2)  # a small pixel's centre
             m[:, :2] *= k
-        ied = ALIGNED_IED / np.hypot(*m[0, :2])  # IED in ``img`` pixels
+        ied = ALIGNED_IED / np.hypot(*m[0, :2])  # IED in ``box`` pixels
         if ied > target * 1.25:
             f = target / ied
-            size = (max(1, round(img.shape[1] * f)), max(1, round(img.shape[0] * f)))
-            fx, fy = size[0] / img.shape[1], size[1] / img.shape[0]
-            img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+            size = (max(1, round(box.shape[1] * f)), max(1, round(box.shape[0] * f)))
+            fx, fy = size[0] / box.shape[1], size[1] / box.shape[0]
+            box = cv2.resize(box, size, interpolation=cv2.INTER_AREA)
             m[:, 2] += m[:, :2] @ np.array([(1 / fx - 1) / 2, (1 / fy - 1) / 2])
             m[:, :2] = m[:, :2] @ np.diag([1 / fx, 1 / fy])
-        return cv2.warpAffine(
-            img, m, self.aligned_size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-        )
+        return warp_crop(box, cv2.invertAffineTransform(m), self.aligned_size)
 
     @cached_property
     def aligned_grey(self) -> np.ndarray:
-        if self.colour_file:  # one warp serves both
-            return cv2.cvtColor(self.aligned_rgb, cv2.COLOR_RGB2GRAY)
-        return self._warp(self.grey_pixels)
+        """Grey aligned crop. A colour capture's face box is turned grey first: the area
+        shrink then runs on one channel (0.34 vs 0.82 ms at 600x800), same values to +-1."""
+        return self._warp(self.grey_box(*self.aligned_source_box))
 
     @cached_property
-    def aligned_rgb(self) -> np.ndarray:
-        return self._warp(self.rgb)
+    def aligned_rgb_half(self) -> np.ndarray:
+        """Colour aligned crop at half scale (IED 32 px; its pixel ``(i, j)`` is the aligned
+        crop's ``(2i, 2j)``), warped from ``small_rgb``: mean skin colours need neither detail
+        nor a full-size colour warp (0.1 vs 0.6 ms at 600x800)."""
+        assert self.small_rgb is not None
+        k = self.small_factor
+        m = self.align.copy()
+        m[:, 2] += m[:, :2] @ np.full(2, (k - 1) / 2)  # a small pixel's centre
+        m[:, :2] *= k
+        w, h = self.aligned_size
+        return warp_crop(
+            self.small_rgb, cv2.invertAffineTransform(m / 2), ((w + 1) // 2, (h + 1) // 2)
+        )
 
     @cached_property
     def aligned_inside(self) -> np.ndarray:

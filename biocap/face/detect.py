@@ -114,8 +114,12 @@ def overlaps(a: Detection, b: Detection) -> bool:
 def decode(
     reg: np.ndarray, logits: np.ndarray, s: float, px: float, py: float, min_score: float
 ) -> list[Detection]:
-    scores = 1.0 / (1.0 + np.exp(-np.clip(logits.astype(np.float64), -100.0, 100.0)))
-    keep = np.flatnonzero(scores >= min_score)
+    # the sigmoid is monotone: only anchors near or above the threshold's logit are scored
+    p = min(max(min_score, 1e-9), 1.0 - 1e-9)
+    near = np.flatnonzero(logits >= np.log(p / (1.0 - p)) - 1e-3)
+    scores = 1.0 / (1.0 + np.exp(-np.clip(logits[near].astype(np.float64), -100.0, 100.0)))
+    keep = near[scores >= min_score]
+    scores = scores[scores >= min_score]
     if keep.size == 0:
         return []
     a = anchors()[keep] * INPUT_PX
@@ -127,7 +131,7 @@ def decode(
     # back from the letterboxed 128 px tensor to image pixels
     boxes = (boxes - [px, py, px, py]) / s
     kps = (kps - [px, py]) / s
-    return _weighted_nms(scores[keep], boxes, kps)
+    return _weighted_nms(scores, boxes, kps)
 
 
 def _iou(box: np.ndarray, boxes: np.ndarray) -> np.ndarray:
@@ -151,6 +155,7 @@ def _weighted_nms(scores: np.ndarray, boxes: np.ndarray, kps: np.ndarray) -> lis
     while order.size:
         ious = _iou(boxes[order[0]], boxes[order])
         member = ious > NMS_IOU
+        member[0] = True  # a degenerate (zero-area) box has IoU 0 with itself: no endless loop
         idx = order[member]
         wts = scores[idx] / scores[idx].sum()
         box = (boxes[idx] * wts[:, None]).sum(axis=0)

@@ -32,6 +32,34 @@ LOWER_LID = np.array([2, 3, 4, 5, 6])
 UPPER_LID = np.array([14, 13, 12, 11, 10])
 
 
+def warp_crop(img: np.ndarray, inv: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Bilinear, border-replicating ``cv2.warpAffine``; ``inv`` maps output to ``img`` pixels.
+
+    OpenCV 5's warp is ~2x slower on 3 channels than on 4 (a 192 px crop: 0.28 vs 0.14 ms), so
+    an RGB image's sampled box (with the bilinear neighbours; clipped to the image, whose edge
+    the replicated border then copies) is given an alpha channel first, unless the box is so
+    much larger than the output (a shrink by more than 4) that converting it costs more. Same
+    pixels up to +-1 grey level in ~1 % of them (OpenCV rounds sample positions to 1/32 px; the
+    box's origin moves that rounding).
+    """
+    w, h = size
+    ends = np.array([[0, 0], [w - 1, 0], [0, h - 1], [w - 1, h - 1]], np.float64)
+    src = ends @ inv[:, :2].T + inv[:, 2]
+    ih, iw = img.shape[:2]
+    x0, y0 = np.clip(np.floor(src.min(axis=0)).astype(int) - 1, 0, [iw - 1, ih - 1])
+    x1, y1 = np.clip(np.ceil(src.max(axis=0)).astype(int) + 2, [x0 + 1, y0 + 1], [iw, ih])
+    box = img[y0:y1, x0:x1]
+    m = inv.astype(np.float64)  # a copy
+    m[:, 2] -= (x0, y0)
+    rgb = box.ndim == 3 and box.shape[2] == 3 and box.shape[0] * box.shape[1] < 16 * w * h
+    if rgb:
+        box = cv2.cvtColor(box, cv2.COLOR_RGB2RGBA)
+    out = cv2.warpAffine(
+        box, m, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE
+    )
+    return cv2.cvtColor(out, cv2.COLOR_RGBA2RGB) if rgb else out
+
+
 @dataclass(frozen=True, slots=True)
 class Square:
     """A rotated square crop: centre (x, y), side and angle (rad) of its x axis, image pixels."""
@@ -51,18 +79,12 @@ class Square:
         return np.array([[ux, vx, tx], [uy, vy, ty]], np.float64)
 
     def crop(self, img: np.ndarray, n: int) -> np.ndarray:
-        return cv2.warpAffine(
-            img,
-            self.to_image(n),
-            (n, n),
-            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-            borderMode=cv2.BORDER_REPLICATE,
-        )
+        return warp_crop(img, self.to_image(n), (n, n))
 
     def project(self, pts: np.ndarray, n: int) -> np.ndarray:
         """Crop-pixel points ``(k, 2+)`` to image pixels (z scaled like x)."""
         m = self.to_image(n)
-        out = pts.astype(np.float64).copy()
+        out = pts.astype(np.float64)  # a copy
         out[:, :2] = pts[:, :2] @ m[:, :2].T + m[:, 2]
         if pts.shape[1] > 2:
             out[:, 2] = pts[:, 2] * self.side / n

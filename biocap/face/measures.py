@@ -177,20 +177,41 @@ def gaze_direction(ctx: FaceContext) -> float:
     return float(np.hypot((h1 - h2) / 2, (v1 - v2) / 2))
 
 
+def grey_histogram(img: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``(256,)`` float64 counts of the uint8 ``img`` pixels under the bool ``mask``.
+
+    The photometric measures are order statistics and moments of a few thousand uint8 values:
+    one ``calcHist`` answers them all without gathering or sorting the pixels.
+    """
+    return cv2.calcHist([img], [0], mask.view(np.uint8), [256], [0, 256]).ravel().astype(np.float64)
+
+
+def hist_percentiles(hist: np.ndarray, q: list[float]) -> np.ndarray:
+    """``np.percentile(values, q)`` (its default linear method) of the values counted in
+    ``hist`` (bin ``b`` counts the value ``b``): order statistics read off the cumulative sum."""
+    cum = np.cumsum(hist)
+    n = cum[-1]
+    pos = np.asarray(q, np.float64) / 100.0 * (n - 1)
+    lo = np.floor(pos)
+    v0 = np.searchsorted(cum, lo, side="right")
+    v1 = np.searchsorted(cum, np.minimum(lo + 1, n - 1), side="right")
+    return v0 + (pos - lo) * (v1 - v0)
+
+
 def _region_contrast(ctx: FaceContext, mask: np.ndarray) -> float:
     """p95 - p5 grey inside ``mask`` over the skin median: a bar or patch makes it flat."""
-    g = ctx.aligned_grey[mask & ctx.aligned_inside]
+    h = grey_histogram(ctx.aligned_grey, mask & ctx.aligned_inside)
     skin = _skin_median(ctx)
-    if g.size < 20 or not np.isfinite(skin):
+    if h.sum() < 20 or not np.isfinite(skin):
         return float("nan")
-    lo, hi = np.percentile(g, [5, 95])
+    lo, hi = hist_percentiles(h, [5, 95])
     return float((hi - lo) / max(skin, 8.0))
 
 
 def _skin_median(ctx: FaceContext) -> float:
     def calc() -> float:
-        v = _skin_values(ctx)
-        return float(np.median(v)) if v.size >= 20 else float("nan")
+        h = _skin_hist(ctx)
+        return float(hist_percentiles(h, [50])[0]) if h.sum() >= 20 else float("nan")
 
     return _memo(ctx, "skin_median", calc)  # type: ignore[return-value]
 
@@ -206,44 +227,56 @@ def mouth_occlusion_prevention(ctx: FaceContext) -> float:
 
 
 # -- photometric ------------------------------------------------------------------------------
-def _skin_values(ctx: FaceContext) -> np.ndarray:
-    return _memo(ctx, "skin", lambda: ctx.aligned_grey[ctx.skin_mask])  # type: ignore[return-value]
+def _skin_hist(ctx: FaceContext) -> np.ndarray:
+    """Grey histogram of the skin (cheeks and forehead) in the aligned crop."""
+    return _memo(ctx, "skin", lambda: grey_histogram(ctx.aligned_grey, ctx.skin_mask))  # type: ignore[return-value]
 
 
-def _face_values(ctx: FaceContext) -> np.ndarray:
+def _face_hist(ctx: FaceContext) -> np.ndarray:
+    """Grey histogram of the face oval (inside the image) in the aligned crop."""
     return _memo(  # type: ignore[return-value]
-        ctx, "face", lambda: ctx.aligned_grey[ctx.face_mask & ctx.aligned_inside]
+        ctx, "face", lambda: grey_histogram(ctx.aligned_grey, ctx.face_mask & ctx.aligned_inside)
     )
 
 
+_GREYS = np.arange(256, dtype=np.float64)
+
+
 def luminance_mean(ctx: FaceContext) -> float:
-    v = _skin_values(ctx)
-    return float(v.mean()) / 255.0 if v.size else float("nan")
+    h = _skin_hist(ctx)
+    n = h.sum()
+    return float(h @ _GREYS / n) / 255.0 if n else float("nan")
 
 
 def luminance_variance(ctx: FaceContext) -> float:
-    v = _skin_values(ctx)
-    return float((v / 255.0).var()) if v.size else float("nan")
+    h = _skin_hist(ctx)
+    n = h.sum()
+    if not n:
+        return float("nan")
+    mean = h @ _GREYS / n
+    return float(h @ (_GREYS - mean) ** 2 / n) / 255.0**2
 
 
 def under_exposure_prevention(ctx: FaceContext) -> float:
     """Share of face pixels at or below grey 25 (crushed shadows)."""
-    v = _face_values(ctx)
-    return float((v <= 25).mean()) if v.size else float("nan")
+    h = _face_hist(ctx)
+    n = h.sum()
+    return float(h[:26].sum() / n) if n else float("nan")
 
 
 def over_exposure_prevention(ctx: FaceContext) -> float:
     """Share of face pixels at or above grey 247 (clipped highlights)."""
-    v = _face_values(ctx)
-    return float((v >= 247).mean()) if v.size else float("nan")
+    h = _face_hist(ctx)
+    n = h.sum()
+    return float(h[247:].sum() / n) if n else float("nan")
 
 
 def dynamic_range(ctx: FaceContext) -> float:
     """Grey levels between the 1st and 99th percentile over the face."""
-    v = _face_values(ctx)
-    if v.size < 20:
+    h = _face_hist(ctx)
+    if h.sum() < 20:
         return float("nan")
-    lo, hi = np.percentile(v, [1, 99])
+    lo, hi = hist_percentiles(h, [1, 99])
     return float(hi - lo)
 
 
@@ -283,12 +316,14 @@ def sharpness(ctx: FaceContext) -> float:
 def noise(ctx: FaceContext) -> float:
     """Pixel noise sigma (grey levels) on the skin at IED 64 px: Immerkaer's Laplacian-difference
     operator, median-based so that skin texture and edges count little."""
-    g = ctx.aligned_grey.astype(np.float32)
     k = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
-    r = np.abs(cv2.filter2D(g, -1, k))[ctx.skin_mask]
-    if r.size < 20:
+    # integers up to 16 * 255: exact in int16, and their median is read off a histogram
+    r = np.abs(cv2.filter2D(ctx.aligned_grey, cv2.CV_16S, k)).view(np.uint16)
+    m = ctx.skin_mask.view(np.uint8)
+    h = cv2.calcHist([r], [0], m, [4081], [0, 4081]).ravel().astype(np.float64)
+    if h.sum() < 20:
         return float("nan")
-    return float(np.median(r) / (0.6745 * 6.0))
+    return float(hist_percentiles(h, [50])[0] / (0.6745 * 6.0))
 
 
 def compression_artifacts(ctx: FaceContext) -> float:
@@ -298,13 +333,16 @@ def compression_artifacts(ctx: FaceContext) -> float:
     h, w = ctx.shape
     x0, y0 = (int(max(0, v)) // 8 * 8 for v in oval.min(axis=0))
     x1, y1 = int(min(w, oval[:, 0].max())), int(min(h, oval[:, 1].max()))
-    g = ctx.grey_box(x0, y0, x1, y1).astype(np.float32)
+    g = ctx.grey_box(x0, y0, x1, y1)
     if min(g.shape) < 32:
         return float("nan")
     ratios = []
+    # uint8 steps summed exactly in int32 (a float32 copy of the box cost as much as the rest)
     for steps in (
-        cv2.absdiff(g[:, 1:], g[:, :-1]).mean(axis=0),  # per column step: x - 1 -> x
-        cv2.absdiff(g[1:], g[:-1]).mean(axis=1),  # per row
+        cv2.reduce(cv2.absdiff(g[:, 1:], g[:, :-1]), 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel()
+        / g.shape[0],  # per column step: x - 1 -> x
+        cv2.reduce(cv2.absdiff(g[1:], g[:-1]), 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel()
+        / g.shape[1],  # per row
     ):
         border = (np.arange(steps.size) % 8) == 7
         ratios.append(steps[border].mean() / max(steps[~border].mean(), 1e-3))
@@ -313,10 +351,10 @@ def compression_artifacts(ctx: FaceContext) -> float:
 
 def _lab_skin(ctx: FaceContext) -> np.ndarray:
     def calc() -> np.ndarray:
-        m = ctx.skin_mask.view(np.uint8)
-        if cv2.countNonZero(m) < 20:
+        m = np.ascontiguousarray(ctx.skin_mask[::2, ::2]).view(np.uint8)
+        if cv2.countNonZero(ctx.skin_mask.view(np.uint8)) < 20 or not cv2.countNonZero(m):
             return np.full(2, np.nan)
-        lab = cv2.cvtColor(ctx.aligned_rgb, cv2.COLOR_RGB2Lab)
+        lab = cv2.cvtColor(ctx.aligned_rgb_half, cv2.COLOR_RGB2Lab)
         return np.array(cv2.mean(lab, mask=m)[1:3]) - 128.0
 
     return _memo(ctx, "lab", calc)  # type: ignore[return-value]
@@ -350,12 +388,19 @@ def colour_saturation(ctx: FaceContext) -> float:
 def background_uniformity(ctx: FaceContext) -> float:
     """Mean Sobel gradient (grey levels/px, image shrunk to ~256 px) beside and above the head."""
     m = ctx.background_mask
-    if m.sum() < 30:
+    ys, xs = np.nonzero(m.any(axis=1))[0], np.nonzero(m.any(axis=0))[0]
+    if ys.size == 0 or np.count_nonzero(m) < 30:
         return float("nan")
-    s = cv2.cvtColor(ctx.small_rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    # the mask's bounding box with a 1 px rim (what the 3x3 Sobel reads), not the whole image
+    h, w = m.shape
+    y0, y1 = max(ys[0] - 1, 0), min(ys[-1] + 2, h)
+    x0, x1 = max(xs[0] - 1, 0), min(xs[-1] + 2, w)
+    s = cv2.cvtColor(ctx.small_rgb[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY)
     gx = cv2.Sobel(s, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(s, cv2.CV_32F, 0, 1, ksize=3)
-    return float(np.hypot(gx, gy)[m].mean() / 8.0)
+    sub = m[y0:y1, x0:x1]
+    mag = cv2.magnitude(gx, gy)
+    return float(cv2.mean(mag, mask=sub.view(np.uint8))[0] / 8.0)
 
 
 _S = MeasureSpec
