@@ -54,12 +54,13 @@ class Count:
 
 
 def create_app(settings: Settings | None = None, *, warm_up: bool = True) -> FastAPI:
-    """One app per worker process: tunes the process, builds the engine, mounts the routes.
+    """The HTTP process's app: tunes the process, builds the engine, mounts the routes.
 
     The modality routes come from ``biocap.records.assessors()`` at creation time, so face and
     iris endpoints appear as soon as their cores are registered.
     """
     settings = settings or Settings.from_env()
+    # for ``workers = 0``, which runs the cores in this process (the workers tune themselves)
     tune_allocator()  # glibc would otherwise return image buffers to the OS (~3 ms/image)
     import cv2
 

@@ -51,6 +51,14 @@ class ApiError(Exception):
         super().__init__(message)
         self.status, self.code, self.message, self.details = status, code, message, details
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled whole: raised on assessment processes, answered by the HTTP process."""
+        return _rebuild, (self.status, self.code, self.message, self.details)
+
+
+def _rebuild(status: int, code: str, message: str, details: dict[str, Any]) -> ApiError:
+    return ApiError(status, code, message, **details)
+
 
 def error_response(
     status: int, code: str, message: str, headers: dict[str, str] | None = None, **details: Any

@@ -1,16 +1,13 @@
 """Prometheus metrics: requests, latency per modality, decisions, errors.
 
-With several uvicorn workers the counters live in ``PROMETHEUS_MULTIPROC_DIR`` (``biocap
-serve`` sets it up) and ``/metrics`` merges them, so a scrape sees the whole service.
+All counted in the one HTTP process (the assessment processes only report back), so a scrape
+sees the whole service.
 """
 
 from __future__ import annotations
 
-import os
-
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
-    CollectorRegistry,
     Counter,
     Histogram,
     disable_created_metrics,
@@ -42,11 +39,5 @@ ERRORS = Counter("biocap_errors", "Refused requests, by error code", ["code"])
 
 
 def render() -> tuple[bytes, str]:
-    """The exposition text (merged over worker processes when in multiprocess mode)."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
-
-        registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-        return generate_latest(registry), CONTENT_TYPE_LATEST
+    """The exposition text."""
     return generate_latest(), CONTENT_TYPE_LATEST

@@ -31,10 +31,11 @@ class Settings:
     max_body_bytes: int = 20 * 1024 * 1024
     #: per-request budget for decode + assess (a 503 ``timeout`` answer past it)
     timeout_s: float = 10.0
-    #: assessments run at once per worker process. One: the core holds the GIL for part of each
-    #: image, and 2 workers x 2 threads on 2 cores served 71.6 fingerprints/s against 103.7/s
-    #: for 2 x 1 (16 stations, benchmarks/service_load.py, 2026-11-24). Use workers for cores.
-    threads: int = 1
+    #: assessment processes behind the one HTTP process (about one per core); 0 runs the
+    #: assessments in one thread of the HTTP process (tests, one-off use). Threads do not scale:
+    #: the core holds the GIL for part of each image (2 x 2 threads on 2 cores: 71.6
+    #: fingerprints/s against 103.7/s for 2 x 1, benchmarks/service_load.py, 2026-11-24).
+    workers: int = 0
     #: policy profile used when a request names none
     profile: str = "default"
     #: attempt memory: subjects kept and idle time before they are forgotten

@@ -55,29 +55,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(workers: int, url: str | None = None, threads: int | None = None) -> Server:
+def start_server(workers: int, url: str | None = None) -> Server:
     if url:
         return Server(url.rstrip("/"), None)
     port = free_port()
     env = dict(os.environ)
-    if threads:
-        env["BIOCAP_THREADS"] = str(threads)
     cmd = [sys.executable, "-m", "biocap.cli", "serve", "--port", str(port)]
     cmd += ["--workers", str(workers), "--log-level", "warning"]
     proc = subprocess.Popen(cmd, cwd=REPO, env=env)
     server = Server(f"http://127.0.0.1:{port}", proc)
     deadline = time.monotonic() + 90
-    ready = 0
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"biocap serve exited with {proc.returncode}")
-        try:  # every worker warms up on its own: wait for several ready answers in a row
-            ok = httpx.get(server.url + "/readyz", timeout=2).status_code == 200
-            ready = ready + 1 if ok else 0
-            if ready >= 4 * workers:
+        try:  # ready once every assessment process has loaded its models
+            if httpx.get(server.url + "/readyz", timeout=2).status_code == 200:
                 return server
         except httpx.HTTPError:
-            ready = 0
+            pass
         time.sleep(0.25)
     server.stop()
     raise SystemExit("biocap serve did not become ready in 90 s")

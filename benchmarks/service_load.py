@@ -209,7 +209,6 @@ def main() -> int:
     ap.add_argument("--stations", type=int, default=16)
     ap.add_argument("--duration", type=float, default=30.0)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=None, help="BIOCAP_THREADS per worker")
     ap.add_argument("--url", default=None, help="use a running server instead of starting one")
     ap.add_argument("--no-overhead", action="store_true")
     ap.add_argument(
@@ -223,7 +222,7 @@ def main() -> int:
 
     images = load_images(args.modality)
     seq = plan(images, 2000)
-    server = start_server(args.workers, args.url, args.threads)
+    server = start_server(args.workers, args.url)
     try:
         load_before = load_average()
         rss_before = server.rss_mib()

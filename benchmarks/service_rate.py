@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import numpy as np
 from bench_env import data_root, describe, load_average, machine_info
 from service_common import REPO, percentiles, start_server
 
@@ -75,7 +76,7 @@ async def station(
             writer.close()
             reader, writer = await asyncio.open_connection(host, port)
         done = time.perf_counter()
-        out.append((status, ok, 1000 * (done - scheduled), 1000 * (done - sent), done))
+        out.append((status, ok, 1000 * (done - scheduled), 1000 * (done - sent), done, k))
         i += 1
         due = due + period if period else done
     writer.close()
@@ -93,6 +94,9 @@ async def run(url: str, bodies: list[bytes], args: argparse.Namespace) -> dict:
     for r in rows:
         statuses[str(r[0])] = statuses.get(str(r[0]), 0) + 1
     good = [r for r in rows if r[1]]
+    per_station = [
+        float(np.mean([r[3] for r in good if r[5] == k] or [np.nan])) for k in range(args.stations)
+    ]
     return {
         "requests": len(rows),
         "elapsed_s": round(elapsed, 2),
@@ -102,6 +106,9 @@ async def run(url: str, bodies: list[bytes], args: argparse.Namespace) -> dict:
         "errors_5xx": sum(n for s, n in statuses.items() if s.startswith("5")),
         "latency_from_schedule_ms": percentiles([r[2] for r in good]),
         "service_time_ms": percentiles([r[3] for r in good]),
+        # uvicorn's workers share the listening socket: a station stays on the worker that
+        # accepted its connection, so an uneven split shows as a spread here
+        "station_mean_service_ms": [round(v, 1) for v in per_station],
     }
 
 
@@ -148,6 +155,8 @@ def main() -> int:
         f"{lat.get('max')} ms (service time p50 {svc.get('p50')} p99 {svc.get('p99')}), "
         f"errors {result['errors']} (5xx {result['errors_5xx']})"
     )
+    spread = result["station_mean_service_ms"]
+    print(f"mean service time per station: {min(spread)} .. {max(spread)} ms")
     print(f"wrote {args.json}")
     return 1 if result["errors_5xx"] else 0
 

@@ -18,6 +18,14 @@ class BiocapError(Exception):
     def to_dict(self) -> dict[str, object]:
         return {"code": self.code, "message": self.message, **self.details}
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled whole, details included: errors cross from assessment processes."""
+        return _rebuild, (type(self), self.message, self.details)
+
+
+def _rebuild(cls: type[BiocapError], message: str, details: dict[str, object]) -> BiocapError:
+    return cls(message, **details)
+
 
 class EmptyInputError(BiocapError):
     code = "empty_body"

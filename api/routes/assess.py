@@ -10,10 +10,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from api import work
 from api.body import read_image
-from api.engine import AssessRequest
 from api.routes.common import ERRORS, engine, json_response
 from api.schemas import AssessResponse
+from api.work import AssessRequest
 
 _IMAGE_TYPES = ("application/octet-stream", "image/png", "image/jpeg")
 
@@ -111,7 +112,7 @@ def add_assess_route(router: APIRouter, modality: str) -> None:
         req = AssessRequest(
             modality, q.ppi, q.position, q.profile, q.subject, q.width, q.height, q.map, q.lang
         )
-        rec = await eng.run(eng.assess, data, req)
+        rec = await eng.assess(data, req)
         rec["latency_ms"]["total"] = round(1000 * (time.perf_counter() - t0), 3)
         return json_response(rec)
 
@@ -152,17 +153,9 @@ def add_token_route(router: APIRouter) -> None:
             str, Query(pattern=r"^(jpeg|png)$", description="output format")
         ] = "jpeg",
     ) -> Response:
-        from biocap import face
-        from biocap.io import decode
-
         eng = engine(request)
         data = await read_image(request, eng.settings.max_body_bytes)
-
-        def work() -> bytes:
-            capture = decode(data, modality="face", limits=eng.settings.limits)
-            return face.token_image(capture, fmt=format)
-
-        out = await eng.run(work)
+        out = await eng.run(work.face_token, data, format, eng.settings.limits)
         return Response(out, media_type=f"image/{format}")
 
     router.add_api_route(

@@ -25,10 +25,10 @@ from fastapi.responses import Response
 
 from api import metrics
 from api.body import read_limited
-from api.engine import Engine
 from api.errors import ApiError
 from api.routes.common import ERRORS, engine, json_response
 from api.schemas import MosipRequest, MosipResponse
+from api.settings import Settings
 from biocap.capture import Capture
 from biocap.errors import BiocapError, InvalidParameterError
 from biocap.io import decode, iso19794
@@ -98,11 +98,13 @@ def _position(modality: str, subtype: Any) -> int | str | None:
     return None
 
 
-def _captures(modality: str, data: bytes, position: int | str | None, eng: Engine) -> list[Capture]:
+def _captures(
+    modality: str, data: bytes, position: int | str | None, settings: Settings
+) -> list[Capture]:
     if iso19794.sniff(data) is not None:
         caps = iso19794.parse(data)
         return [c if c.position not in (None, 0) else _with(c, position) for c in caps]
-    return [decode(data, modality=modality, position=position, limits=eng.settings.limits)]
+    return [decode(data, modality=modality, position=position, limits=settings.limits)]
 
 
 def _with(cap: Capture, position: int | str | None) -> Capture:
@@ -111,7 +113,14 @@ def _with(cap: Capture, position: int | str | None) -> Capture:
     return dataclasses.replace(cap, position=position)
 
 
-def check_quality(eng: Engine, dto: dict[str, Any], version: str) -> dict[str, Any]:
+#: per image scored: modality, decode + assess seconds, decision (the HTTP process counts them)
+Observation = tuple[str, float, str]
+
+
+def check_quality(
+    settings: Settings, modalities: list[str], dto: dict[str, Any], version: str
+) -> tuple[dict[str, Any], list[Observation]]:
+    """The MOSIP answer (runs on an assessment worker), and what the metrics count."""
     sample = dto.get("sample")
     segments = sample.get("segments") if isinstance(sample, dict) else None
     if not isinstance(segments, list):
@@ -122,7 +131,8 @@ def check_quality(eng: Engine, dto: dict[str, Any], version: str) -> dict[str, A
     if not isinstance(asked, list) or not all(isinstance(m, str) for m in asked):
         raise _bad("modalitiesToCheck must be a list of modality names")
     wanted = {m.strip().lower(): m for m in asked}
-    profile = load_profile(eng.settings.profile)
+    profile = load_profile(settings.profile)
+    seen: list[Observation] = []
     per: dict[str, dict[str, Any]] = {}
     top_errors: list[dict[str, str]] = []
     for i, seg in enumerate(segments):
@@ -132,7 +142,7 @@ def check_quality(eng: Engine, dto: dict[str, Any], version: str) -> dict[str, A
             continue
         key = wanted.get(modality, modality.upper())
         slot = per.setdefault(key, {"scores": [], "errors": [], "info": {}})
-        if modality not in eng.modalities:
+        if modality not in modalities:
             slot["errors"].append(_err(key, "modality_not_supported", f"{modality} not enabled"))
             continue
         bdb = seg.get("bdb")
@@ -140,7 +150,7 @@ def check_quality(eng: Engine, dto: dict[str, Any], version: str) -> dict[str, A
             if not isinstance(bdb, str) or not bdb:
                 raise InvalidParameterError("segment has no bdb")
             position = _position(modality, info.get("subtype"))
-            caps = _captures(modality, _b64(bdb), position, eng)
+            caps = _captures(modality, _b64(bdb), position, settings)
         except (BiocapError, ApiError) as exc:
             code = getattr(exc, "code", "invalid_request")
             slot["errors"].append(_err(key, code, f"segment {i}: {exc}"))
@@ -148,8 +158,7 @@ def check_quality(eng: Engine, dto: dict[str, Any], version: str) -> dict[str, A
         for j, cap in enumerate(caps):
             t0 = time.perf_counter()
             a, verdict = evaluate(cap, profile)
-            metrics.LATENCY.labels(modality).observe(time.perf_counter() - t0)
-            metrics.DECISIONS.labels(modality, str(verdict.decision)).inc()
+            seen.append((modality, time.perf_counter() - t0, str(verdict.decision)))
             tag = f"segment{i}" + (f".{j}" if len(caps) > 1 else "")
             slot["scores"].append(0 if a.quality == 255 else a.quality)
             slot["info"] |= {
@@ -171,7 +180,7 @@ def check_quality(eng: Engine, dto: dict[str, Any], version: str) -> dict[str, A
         for key, s in per.items()
     }
     scored = any(s["scores"] for s in per.values())
-    return {
+    answer = {
         "version": version,
         "responsetime": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
         "response": {
@@ -181,6 +190,7 @@ def check_quality(eng: Engine, dto: dict[str, Any], version: str) -> dict[str, A
         },
         "errors": top_errors,
     }
+    return answer, seen
 
 
 def _err(modality: str, code: str, message: str) -> dict[str, str]:
@@ -200,7 +210,11 @@ def build(dependencies: list) -> APIRouter:
             version = envelope_version if isinstance(envelope_version, str) else version
         except (ValueError, AttributeError):
             pass
-        return json_response(await eng.run(check_quality, eng, dto, version))
+        answer, seen = await eng.run(check_quality, eng.settings, eng.modalities, dto, version)
+        for modality, seconds, decision in seen:
+            metrics.LATENCY.labels(modality).observe(seconds)
+            metrics.DECISIONS.labels(modality, decision).inc()
+        return json_response(answer)
 
     for path, shown in (
         ("/v1/mosip/check-quality", True),

@@ -18,29 +18,29 @@ def build() -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     @router.get("/healthz", response_model=Health)
-    def healthz() -> Response:
+    async def healthz() -> Response:
         """The process answers."""
         return json_response({"status": "ok"})
 
     @router.get("/readyz", response_model=Ready, responses={503: {"model": Ready}})
-    def readyz(request: Request) -> Response:
+    async def readyz(request: Request) -> Response:
         """Every registered core was imported and ran once (models loaded)."""
         eng = engine(request)
         body = {"ready": eng.ready, "modalities": eng.modalities, "warm_up_ms": eng.warm_ms}
         return json_response(body, 200 if eng.ready else 503)
 
     @router.get("/metrics", response_class=Response)
-    def prometheus() -> Response:
+    async def prometheus() -> Response:
         """Prometheus exposition: request counts, latency histograms per modality, decisions."""
         data, ctype = metrics.render()
         return Response(data, media_type=ctype)
 
     @router.get("/", include_in_schema=False)
-    def page() -> FileResponse:
+    async def page() -> FileResponse:
         return FileResponse(STATIC / "index.html", media_type="text/html")
 
     @router.get("/v1/modalities", tags=["operations"])
-    def modalities(request: Request) -> Response:
+    async def modalities(request: Request) -> Response:
         """Registered modalities and policy profiles (the operator page builds its menu here)."""
         from biocap.policy import profile_names
 

@@ -17,7 +17,7 @@ def build(dependencies: list) -> APIRouter:
     )
 
     @router.get("/{subject}", response_model=SubjectState, responses={404: ERRORS[400]})
-    def get_subject(request: Request, subject: SubjectId) -> dict:
+    async def get_subject(request: Request, subject: SubjectId) -> dict:
         """Attempts per position (quality, decision, reasons; never pixels), the best attempt,
         and the seconds before the subject is forgotten."""
         state = engine(request).book.state(subject)
@@ -26,7 +26,7 @@ def build(dependencies: list) -> APIRouter:
         return state
 
     @router.delete("/{subject}", response_model=Forgotten)
-    def forget_subject(request: Request, subject: SubjectId) -> dict:
+    async def forget_subject(request: Request, subject: SubjectId) -> dict:
         """Forget the subject now (enrolment finished or abandoned)."""
         return {"subject": subject, "forgotten": engine(request).book.forget(subject)}
 

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from biocap.assessment import QUALITY_FAILURE, Assessment
+from biocap.assessment import QUALITY_FAILURE
 
 from .decide import Decision, Verdict
 from .profiles import ModalityRules
@@ -131,7 +131,7 @@ class AttemptBook:
         subject: str,
         modality: str,
         position: int | str | None,
-        assessment: Assessment,
+        quality: int,
         verdict: Verdict,
         rules: ModalityRules,
     ) -> AttemptOutcome:
@@ -142,9 +142,7 @@ class AttemptBook:
             self._expire(now)
             series = self._series(subject, (modality, _label(position)), now)
             series.count += 1
-            attempt = Attempt(
-                series.count, int(assessment.quality), verdict.decision, verdict.reasons, now
-            )
+            attempt = Attempt(series.count, int(quality), verdict.decision, verdict.reasons, now)
             series.attempts.append(attempt)
             if len(series.attempts) > MAX_ATTEMPTS_KEPT:  # drop the oldest, never the best
                 keep = best_of(series.attempts)

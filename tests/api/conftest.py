@@ -65,8 +65,14 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server() -> Iterator[str]:
-    """``biocap serve`` in a child process (real uvicorn), answering on a free loopback port."""
+def live_server(live_server_process: tuple[str, subprocess.Popen]) -> str:
+    return live_server_process[0]
+
+
+@pytest.fixture(scope="session")
+def live_server_process() -> Iterator[tuple[str, subprocess.Popen]]:
+    """``biocap serve --workers 2`` in a child process (real uvicorn, two assessment
+    processes), answering on a free loopback port."""
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
@@ -77,6 +83,8 @@ def live_server() -> Iterator[str]:
             "serve",
             "--port",
             str(port),
+            "--workers",
+            "2",
             "--log-level",
             "warning",
         ],
@@ -100,7 +108,7 @@ def live_server() -> Iterator[str]:
             time.sleep(0.2)
         else:
             pytest.fail("biocap serve did not become ready within 60 s")
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:

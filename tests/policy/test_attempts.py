@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from biocap.assessment import QUALITY_FAILURE, Assessment
+from biocap.assessment import QUALITY_FAILURE
 from biocap.policy import AttemptBook, Decision, ModalityRules, Verdict
 from biocap.policy import attempts as attempts_mod
 
@@ -22,14 +22,13 @@ class Clock:
 
 
 def _try(book: AttemptBook, quality: int, subject: str = "s1", position: int = 2):
-    a = Assessment("finger", quality)
     if quality == QUALITY_FAILURE:
         v = Verdict(Decision.RETAKE, ("finger.not_assessable",))
     elif quality >= RULES.min_quality:
         v = Verdict(Decision.ACCEPT)
     else:
         v = Verdict(Decision.RETAKE, ("finger.low_quality",))
-    return book.record(subject, "finger", position, a, v, RULES)
+    return book.record(subject, "finger", position, quality, v, RULES)
 
 
 def test_accept_on_first_good_capture() -> None:
@@ -118,7 +117,7 @@ def test_attempts_kept_are_bounded_and_keep_the_best() -> None:
     for i in range(100):
         q = 90 if i == 3 else 10
         v = Verdict(Decision.RETAKE, ("finger.low_quality",))
-        out = book.record("s", "finger", 1, Assessment("finger", q), v, rules)
+        out = book.record("s", "finger", 1, q, v, rules)
     assert len(out.attempts) == attempts_mod.MAX_ATTEMPTS_KEPT
     assert out.attempt == 100 and out.best_attempt == 4 and out.best_quality == 90
 
@@ -138,14 +137,14 @@ def test_concurrent_records_count_every_attempt() -> None:
 
     def work() -> None:
         for _ in range(200):
-            book.record("s", "finger", 1, Assessment("finger", 10), Verdict(Decision.RETAKE), rules)
+            book.record("s", "finger", 1, 10, Verdict(Decision.RETAKE), rules)
 
     threads = [threading.Thread(target=work) for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    out = book.record("s", "finger", 1, Assessment("finger", 10), Verdict(Decision.RETAKE), rules)
+    out = book.record("s", "finger", 1, 10, Verdict(Decision.RETAKE), rules)
     assert out.attempt == 801
 
 
