@@ -17,7 +17,7 @@ from .gate import chroma, ridge_periodicity, saturated_share
 from .masks import eyelid_curves, iris_sheet
 from .measures import Context, compute_measures
 from .quality import unified_quality
-from .segment import segment
+from .segment import pupil_boundary_reflections, segment
 
 MODALITY = "iris"
 #: smaller than this, no eye image can hold a measurable iris (ISO: >= 150 px diameter wanted)
@@ -40,12 +40,14 @@ def eye_evidence(ctx: Context, pixels: np.ndarray | None = None) -> dict[str, fl
         "limbus_edge": s.limbus_edge,
         "limbus_edge_min_side": min(s.limbus_edge_sides),
         "iris_radius_px": s.iris.r * ctx.k,
+        "pupil_iris_ratio": s.pupil.r / max(s.iris.r, 1e-6),
         "ring_floor": s.ring.floor,
         "ring_spread": s.ring.spread,
         "ring_range": s.ring.range,
         "ridge_periodicity": ridge_periodicity(s.work),
         "saturated_share": saturated_share(s.work),
         "chroma": 0.0 if pixels is None else chroma(pixels),
+        "pupil_boundary_reflections": pupil_boundary_reflections(s),
     }
 
 

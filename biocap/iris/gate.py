@@ -73,8 +73,8 @@ def chroma(pixels: np.ndarray) -> float:
 
 def saturated_share(work: np.ndarray) -> float:
     """Share of the (uint8) image at or above ``SATURATED_GREY``: 0-1."""
-    hist = cv2.calcHist([work], [0], None, [256], [0, 256]).ravel()
-    return float(hist[SATURATED_GREY:].sum() / max(hist.sum(), 1.0))
+    clipped = cv2.countNonZero(cv2.compare(work, SATURATED_GREY - 1, cv2.CMP_GT))
+    return clipped / max(work.size, 1)
 
 
 def ridge_periodicity(work: np.ndarray) -> float:

@@ -31,12 +31,19 @@ def sample(
     c = np.cos(angles).astype(np.float32).reshape(1, -1, 1)
     s = np.sin(angles).astype(np.float32).reshape(1, -1, 1)
     n, a, r = max(cx.shape[0], rad.shape[0]), c.shape[1], rad.shape[2]
-    # one (n, a, r, 2) map: cv2.remap reads interleaved x, y (a single array, no copies)
-    m = np.empty((n, a, r, 2), np.float32)
-    m[..., 0] = cx + rad * c
-    m[..., 1] = cy + rad * s
+    # two planar maps built in place: no (n, a, r) temporaries, no strided interleaving
+    mx = np.empty((n, a, r), np.float32)
+    my = np.empty((n, a, r), np.float32)
+    np.multiply(rad, c, out=mx)
+    mx += cx
+    np.multiply(rad, s, out=my)
+    my += cy
     out = cv2.remap(
-        img, m.reshape(n * a, r, 2), None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        img,
+        mx.reshape(n * a, r),
+        my.reshape(n * a, r),
+        cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
     )
     return out.reshape(n, a, r)
 

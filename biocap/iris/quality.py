@@ -1,13 +1,15 @@
 """The unified 0-100 iris quality: a linear utility on component scores, fitted for utility.
 
 quality = 100 * (w0 + sum_k w_k x_k), clipped to 0-100, where x are the ISO/IEC 29794-6
-component scores (0-1) and two segmentation-confidence values (how clearly the pupil edge and
-the limbus were seen: a matcher with a simple segmentation fails where ours struggles too).
-The prediction is each image's share of genuine comparisons that succeed (open-iris Hamming
-distance <= 0.41). ``WEIGHTS`` come from ``python -m biocap.iris.tuning`` (ridge regression,
-closed form, deterministic) on the shared CASIA-V1 / CASIA-Interval / MMU2 pairs; the same
-module cross-fits by eye, which is the number to quote (``benchmarks/iris_accuracy.py``).
-"""
+component scores (0-1) and segmentation-confidence values (how clearly the pupil edge, the
+iris ring and the limbus were seen, and how much of the pupil edge glints cover: a matcher
+with a simple segmentation fails where the edges it fits are weak or broken). The prediction
+is each image's share of genuine comparisons that succeed (open-iris Hamming distance <=
+0.41), centred within its set, so the weights rank images within one camera rather than tell
+the sets apart. ``WEIGHTS`` come from ``python -m biocap.iris.tuning`` (ridge regression on
+standardised features, closed form, deterministic) on the shared CASIA-V1 / CASIA-Interval /
+MMU2 pairs; the same module cross-fits by eye, which is the number to quote
+(``benchmarks/iris_accuracy.py``)."""
 
 from __future__ import annotations
 
@@ -39,31 +41,33 @@ EVIDENCE = (
     "limbus_edge_min_side",
     "ring_spread",
     "ring_floor",
+    "pupil_boundary_reflections",
 )
 FEATURES = SCORED + EVIDENCE
 
 #: fitted by ``python -m biocap.iris.tuning`` (intercept, then FEATURES order)
 WEIGHTS: tuple[float, ...] = (
-    0.33266,  # intercept
-    -0.11493,  # usable_iris_area
-    0.00077,  # iris_sclera_contrast
-    0.17337,  # iris_pupil_contrast
-    0.15015,  # pupil_boundary_circularity
-    -0.29104,  # grey_scale_utilisation
-    0.38044,  # iris_diameter_px
-    -0.08827,  # pupil_iris_ratio
-    -0.15407,  # iris_pupil_concentricity
-    0.05055,  # margin_adequacy
-    0.04255,  # sharpness
-    0.03409,  # motion_blur
-    0.01703,  # off_axis_gaze
-    0.06379,  # pupil_edge_share
-    0.23563,  # limbus_edge
-    -0.08201,  # ring_score
-    -0.05507,  # pupil_contrast
-    -0.11601,  # limbus_edge_min_side
-    0.49827,  # ring_spread
-    0.33791,  # ring_floor
+    -0.42648,  # intercept
+    -0.0947,  # usable_iris_area
+    0.02585,  # iris_sclera_contrast
+    0.1962,  # iris_pupil_contrast
+    0.00402,  # pupil_boundary_circularity
+    -0.28591,  # grey_scale_utilisation
+    -0.03425,  # iris_diameter_px
+    0.88425,  # pupil_iris_ratio
+    -0.03654,  # iris_pupil_concentricity
+    0.00038,  # margin_adequacy
+    0.00955,  # sharpness
+    0.02022,  # motion_blur
+    0.00485,  # off_axis_gaze
+    -0.02453,  # pupil_edge_share
+    -0.08358,  # limbus_edge
+    0.13561,  # ring_score
+    0.10574,  # pupil_contrast
+    0.68727,  # limbus_edge_min_side
+    0.97078,  # ring_spread
+    0.21564,  # ring_floor
+    -1.6136,  # pupil_boundary_reflections
 )
 
 
@@ -81,6 +85,7 @@ def features(measures: dict[str, Measure], evidence: dict[str, float]) -> np.nda
         float(np.clip(e["limbus_edge_min_side"] / 10.0, -0.5, 1.0)),
         float(np.clip(e["ring_spread"], 0.0, 2.0)),
         float(np.clip(e["ring_floor"], -1.0, 1.5)),
+        float(np.clip(e["pupil_boundary_reflections"], 0.0, 1.0)),
     ]
     return np.array(x, np.float64)
 

@@ -19,13 +19,15 @@ def eye(
     lid_cover: float = 0.0,
     reflections: int = 0,
     reflection_r: float = 4.0,
+    led_ring: tuple[int, float] = (0, 0.0),
     seed: int = 0,
 ) -> np.ndarray:
     """``uint8 (h, w)`` eye image.
 
     centre: iris centre (x, y), default the image centre. lid_cover: share of the iris
     diameter the upper eyelid covers from the top (0 = wide open). reflections: number of
-    bright spots of ``reflection_r`` px on the iris.
+    bright spots of ``reflection_r`` px on the iris. led_ring: (n, radius px) glints of the
+    illuminator evenly spaced on a ring around the pupil centre (CASIA-Interval's 8 LEDs).
     """
     h, w = shape
     rng = np.random.default_rng(seed)
@@ -51,6 +53,11 @@ def eye(
         rr = rng.uniform(pupil_r + reflection_r + 2, iris_r - reflection_r - 2)
         sx, sy = cx + rr * np.cos(a), cy + rr * np.sin(a)
         img[np.hypot(xx - sx, yy - sy) <= reflection_r] = 255.0
+    n_led, led_r = led_ring
+    for a in np.linspace(0, 2 * np.pi, n_led, endpoint=False):
+        sx, sy = px + led_r * np.cos(a), py + led_r * np.sin(a)
+        d = np.hypot(xx - sx, yy - sy)
+        img = np.where(d <= reflection_r, 255.0, np.maximum(img, 255.0 - 60.0 * (d - reflection_r)))
     img = cv2.GaussianBlur(img, (0, 0), 0.8)
     return np.clip(np.rint(img), 0, 255).astype(np.uint8)
 

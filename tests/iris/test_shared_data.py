@@ -39,6 +39,25 @@ def test_every_shared_eye_gives_circles(shared_data):
     assert len(implausible) <= 0.01 * len(paths), implausible[:20]
 
 
+def test_casia_limbus_is_not_the_pupil_edge(shared_data):
+    """CASIA frames (320x280) show irises of ~100-115 px radius and pupils of >= 23 px.
+    Measured 2026-11-24: iris radius < 80 px on 2 of 956 frames (141 before the limbus had
+    to be a radial peak and large pupils were searched up to 2x the blob detector's size: the
+    pupil edge's blur tail won at 0.75 pupil radii), pupil < 20 px on 1 of 200
+    CASIA-Interval frames (21 before: the dark centre of the LED ring)."""
+    small_iris = small_pupil = n = 0
+    for s in ("casia_v1", "casia_interval"):
+        for p in sorted((shared_data / "iris" / s).glob("*.jpg")):
+            a = assess(read(p, modality="iris"))
+            n += 1
+            small_iris += a.overlay["iris"][2] < 80
+            small_pupil += s == "casia_interval" and a.overlay["pupil"][2] < 20
+    if n == 0:
+        pytest.skip("no CASIA images under shared data")
+    assert small_iris <= 0.01 * n, small_iris
+    assert small_pupil <= 3, small_pupil
+
+
 _SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".pgm"}
 
 
@@ -56,15 +75,16 @@ def _gate_rate(folder: Path) -> tuple[int, int]:
 
 
 def test_eye_gate_on_shared_faces_fingers_and_eyes(shared_data):
-    """Measured 2026-11-24: faces 241/247 (97.6 %), fingerprints 412/418 (98.6 %), eyes
-    7/1110 (0.6 %) flagged; the thresholds were chosen on these same images (no held-out
-    set). The issue wants >= 99 % / <= 1 %: these bounds guard what is reached."""
+    """Measured 2026-11-24 (after the segmentation fixes): faces 242/247 (98.0 %),
+    fingerprints 413/418 (98.8 %), eyes 5/1110 (0.5 %) flagged; the thresholds were chosen on
+    these same images (no held-out set). The issue wants >= 99 % / <= 1 %: these bounds guard
+    what was reached before (241/247, 407/413, 7/1110)."""
     rates = {}
     for label in ("face", "finger", "iris"):
         hit, n = _gate_rate(shared_data / label)
         if n == 0:
             pytest.skip(f"no {label} images under shared data")
         rates[label] = hit / n
-    assert rates["face"] >= 0.96, rates
-    assert rates["finger"] >= 0.98, rates
-    assert rates["iris"] <= 0.01, rates
+    assert rates["face"] >= 241 / 247 - 1e-9, rates
+    assert rates["finger"] >= 407 / 413 - 1e-9, rates
+    assert rates["iris"] <= 7 / 1110 + 1e-9, rates

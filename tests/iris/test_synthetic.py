@@ -230,3 +230,17 @@ def test_gate_refuses_colour_photos_fingerprint_ridges_and_white_backgrounds():
     paper[:, :200] = 255  # more than half the frame clipped white
     ev = eye_evidence(analyse(paper), paper)
     assert ev["saturated_share"] >= 0.5 and not_an_eye(ev)
+
+
+def test_glints_on_the_pupil_edge_are_measured():
+    """An illuminator ring as wide as the pupil puts glints on its edge (a classical
+    segmenter's failure); the same ring well inside a larger pupil does not."""
+    from biocap.iris.core import eye_evidence
+
+    on_edge = S.eye(pupil_r=28.0, led_ring=(8, 25.0), reflection_r=2.5)
+    inside = S.eye(pupil_r=40.0, led_ring=(8, 15.0), reflection_r=2.5)
+    edge_ctx, inside_ctx = analyse(on_edge), analyse(inside)
+    assert abs(edge_ctx.seg.pupil.r - 28.0) < 5 and abs(inside_ctx.seg.pupil.r - 40.0) < 3
+    assert eye_evidence(edge_ctx)["pupil_boundary_reflections"] > 0.1
+    assert eye_evidence(inside_ctx)["pupil_boundary_reflections"] < 0.02
+    assert eye_evidence(analyse(S.eye()))["pupil_boundary_reflections"] == 0.0
