@@ -33,8 +33,6 @@ from biocap.records import assessors
 
 T = TypeVar("T")
 
-__all__ = ["AssessRequest", "Engine"]
-
 #: how long start-up waits for every worker process to load its models
 WARM_UP_S = 120.0
 
