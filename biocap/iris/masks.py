@@ -32,8 +32,9 @@ class IrisSheet:
     grey: ``float32`` samples of the working image; rho: ``(RINGS,)`` normalised radius 0
     (pupil) - 1 (limbus); weight: ``(RINGS,)`` cell area (proportional to radius in px);
     radius_px: ``(ANGLES, RINGS)`` and limbus_px: ``(ANGLES,)`` distances from the pupil centre.
-    lid, lash, reflection, usable: ``bool`` masks. lid_rho: ``(ANGLES,)`` normalised radius
-    where an eyelid starts (1 = none). median, mad: grey statistics of the visible iris.
+    lid, lash, reflection (glints only), usable: ``bool`` masks. lid_rho: ``(ANGLES,)``
+    normalised radius where an eyelid starts (1 = none). median, mad: grey statistics of the
+    visible iris.
     """
 
     grey: np.ndarray
@@ -64,9 +65,12 @@ def _angles() -> np.ndarray:
 
 def unwrap(
     seg: Segmentation,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(grey, reflections, rho, radius per cell, limbus distance per angle): the rubber sheet
-    between the two circles.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(grey, bright spots, glints, rho, radius per cell, limbus distance per angle): the
+    rubber sheet between the two circles.
+
+    Bright spots are every spot the segmentation removed (glints, but also skin between
+    lashes and a wet lid edge): not usable iris. Only glints count as specular reflection.
 
     Pupil and limbus need not be concentric: each ray runs from the pupil circle to the
     limbus circle along the same angle from the pupil centre.
@@ -82,8 +86,14 @@ def unwrap(
     r_out = np.maximum(r_out, p.r + 1.0)
     radius = p.r + rho[None, :] * (r_out[:, None] - p.r)  # (ANGLES, RINGS)
     grey = sample_cells(seg.work.astype(np.float32), p.x, p.y, radius)
-    refl = sample_cells(seg.reflections.astype(np.float32), p.x, p.y, radius)
-    return grey, refl > 0.25, rho, radius, r_out.astype(np.float32)
+    # both masks in one remap: (a, r, 2) = removed bright spots, glints
+    spots = sample_cells(
+        cv2.merge([seg.reflections.view(np.uint8), seg.glints.view(np.uint8)]).astype(np.float32),
+        p.x,
+        p.y,
+        radius,
+    )
+    return grey, spots[..., 0] > 0.25, spots[..., 1] > 0.25, rho, radius, r_out.astype(np.float32)
 
 
 def _lid_rho(occluded: np.ndarray, rho: np.ndarray) -> np.ndarray:
@@ -99,7 +109,7 @@ def _lid_rho(occluded: np.ndarray, rho: np.ndarray) -> np.ndarray:
 
 def iris_sheet(seg: Segmentation) -> IrisSheet:
     """Unwrap the iris and mark eyelids, eyelashes and specular reflections on it."""
-    grey, refl, rho, radius, r_out = unwrap(seg)
+    grey, refl, glints, rho, radius, r_out = unwrap(seg)
     a = _angles()
     # reference texture: the lower lateral sectors, mid radii: eyelids and lashes rarely reach
     lower = (np.sin(a) > 0.15)[:, None] & ((rho > 0.15) & (rho < 0.75))[None, :]
@@ -128,7 +138,7 @@ def iris_sheet(seg: Segmentation) -> IrisSheet:
         limbus_px=r_out,
         lid=lid,
         lash=lash,
-        reflection=refl & ~lid,
+        reflection=glints & ~lid,
         usable=usable,
         lid_rho=lid_rho,
         median=med,

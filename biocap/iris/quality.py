@@ -47,27 +47,27 @@ FEATURES = SCORED + EVIDENCE
 
 #: fitted by ``python -m biocap.iris.tuning`` (intercept, then FEATURES order)
 WEIGHTS: tuple[float, ...] = (
-    -0.42648,  # intercept
-    -0.0947,  # usable_iris_area
-    0.02585,  # iris_sclera_contrast
-    0.1962,  # iris_pupil_contrast
-    0.00402,  # pupil_boundary_circularity
-    -0.28591,  # grey_scale_utilisation
-    -0.03425,  # iris_diameter_px
-    0.88425,  # pupil_iris_ratio
-    -0.03654,  # iris_pupil_concentricity
-    0.00038,  # margin_adequacy
-    0.00955,  # sharpness
-    0.02022,  # motion_blur
-    0.00485,  # off_axis_gaze
-    -0.02453,  # pupil_edge_share
-    -0.08358,  # limbus_edge
-    0.13561,  # ring_score
-    0.10574,  # pupil_contrast
-    0.68727,  # limbus_edge_min_side
-    0.97078,  # ring_spread
-    0.21564,  # ring_floor
-    -1.6136,  # pupil_boundary_reflections
+    -0.88679,  # intercept
+    -0.06126,  # usable_iris_area
+    -0.01494,  # iris_sclera_contrast
+    0.25146,  # iris_pupil_contrast
+    0.09996,  # pupil_boundary_circularity
+    -0.23234,  # grey_scale_utilisation
+    0.07263,  # iris_diameter_px
+    0.66881,  # pupil_iris_ratio
+    0.1217,  # iris_pupil_concentricity
+    -0.01222,  # margin_adequacy
+    -0.0813,  # sharpness
+    0.0222,  # motion_blur
+    -0.00847,  # off_axis_gaze
+    0.39713,  # pupil_edge_share
+    -0.02918,  # limbus_edge
+    -0.02408,  # ring_score
+    -0.03901,  # pupil_contrast
+    0.76737,  # limbus_edge_min_side
+    0.95041,  # ring_spread
+    0.32692,  # ring_floor
+    -2.79075,  # pupil_boundary_reflections
 )
 
 
