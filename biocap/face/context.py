@@ -239,36 +239,32 @@ class FaceContext:
         """Aligned-crop pixels that come from inside the image (a crop through the face)."""
         h, w = self.shape
         rect = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64)
-        aw, ah = self.aligned_size
-        m = np.zeros((ah, aw), np.uint8)
-        cv2.fillPoly(m, [np.rint(self.to_aligned(rect)).astype(np.int32)], 1)
-        return m.astype(bool)
+        return self.aligned_polygon(rect).astype(bool)
+
+    def aligned_polygon(self, pts: np.ndarray) -> np.ndarray:
+        """``uint8`` 0/1 mask of an image-pixel polygon, filled in the aligned crop."""
+        w, h = self.aligned_size
+        m = np.zeros((h, w), np.uint8)
+        cv2.fillPoly(m, [np.rint(self.to_aligned(pts)).astype(np.int32)], 1)
+        return m
 
     @cached_property
     def face_mask(self) -> np.ndarray:
-        w, h = self.aligned_size
-        m = np.zeros((h, w), np.uint8)
-        cv2.fillPoly(m, [np.rint(self.to_aligned(self.points[FACE_OVAL])).astype(np.int32)], 1)
-        return m.astype(bool)
+        return self.aligned_polygon(self.points[FACE_OVAL]).astype(bool)
 
     @cached_property
     def eye_masks(self) -> tuple[np.ndarray, np.ndarray]:
         """Each eye's lid polygon (iris-model contour), slightly dilated, in the aligned crop."""
-        w, h = self.aligned_size
         out = []
         for eye in (self.eye_left_img, self.eye_right_img):
             assert eye is not None
-            m = np.zeros((h, w), np.uint8)
-            cv2.fillPoly(m, [np.rint(self.to_aligned(eye.contour[:16])).astype(np.int32)], 1)
+            m = self.aligned_polygon(eye.contour[:16])
             out.append(cv2.dilate(m, np.ones((5, 5), np.uint8)).astype(bool))
         return out[0], out[1]
 
     @cached_property
     def mouth_mask(self) -> np.ndarray:
-        w, h = self.aligned_size
-        m = np.zeros((h, w), np.uint8)
-        cv2.fillPoly(m, [np.rint(self.to_aligned(self.points[OUTER_LIPS])).astype(np.int32)], 1)
-        return m.astype(bool)
+        return self.aligned_polygon(self.points[OUTER_LIPS]).astype(bool)
 
     @cached_property
     def skin_mask(self) -> np.ndarray:
