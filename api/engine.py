@@ -143,8 +143,7 @@ class Engine:
             rec["decision"] = str(decision)
             rec["attempts"] = outcome.to_dict()
         rec["message"], rec["action"] = _operator_message(rec, decision, req.lang)
-        metrics.LATENCY.labels(req.modality).observe(done.seconds)
-        metrics.DECISIONS.labels(req.modality, str(decision)).inc()
+        metrics.assessed(req.modality, done.seconds, str(decision))
         return rec
 
 

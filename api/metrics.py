@@ -38,6 +38,12 @@ DECISIONS = Counter(
 ERRORS = Counter("biocap_errors", "Refused requests, by error code", ["code"])
 
 
+def assessed(modality: str, seconds: float, decision: str) -> None:
+    """One image decoded, assessed and decided (assess route and MOSIP checkQuality)."""
+    LATENCY.labels(modality).observe(seconds)
+    DECISIONS.labels(modality, decision).inc()
+
+
 def render() -> tuple[bytes, str]:
     """The exposition text."""
     return generate_latest(), CONTENT_TYPE_LATEST

@@ -211,9 +211,8 @@ def build(dependencies: list) -> APIRouter:
         except (ValueError, AttributeError):
             pass
         answer, seen = await eng.run(check_quality, eng.settings, eng.modalities, dto, version)
-        for modality, seconds, decision in seen:
-            metrics.LATENCY.labels(modality).observe(seconds)
-            metrics.DECISIONS.labels(modality, decision).inc()
+        for observation in seen:
+            metrics.assessed(*observation)
         return json_response(answer)
 
     for path, shown in (
