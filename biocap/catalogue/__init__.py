@@ -1,8 +1,9 @@
 """Message catalogue: defect code -> operator message and action, per language (TOML files).
 
 Cores emit codes only; front doors look the words up here, so a station can be translated
-(a ``vi/`` folder beside ``en/``) without touching code. Each language folder holds one file per
-modality (``finger.toml``, ``face.toml`` ...); every file in it is merged.
+without touching code: ``en/`` and ``vi/`` (Vietnamese, the operators' language) ship, another
+language is one more folder. Each language folder holds one file per modality (``finger.toml``,
+``face.toml`` ...); every file in it is merged.
 """
 
 from __future__ import annotations
@@ -25,6 +26,16 @@ def _load(lang: str) -> dict[str, dict[str, str]]:
         with path.open("rb") as f:
             merged.update(tomllib.load(f))
     return merged
+
+
+def languages() -> list[str]:
+    """The shipped languages (one folder each), sorted."""
+    return sorted(p.name for p in _HERE.iterdir() if p.is_dir() and p.name.isalpha())
+
+
+def entries(lang: str) -> dict[str, dict[str, str]]:
+    """Every entry of ``lang`` as written, with no English fallback (for checks and docs)."""
+    return dict(_load(lang))
 
 
 def lookup(code: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
