@@ -15,27 +15,7 @@ from biocap.evaluation.iris_pairs import fnmr_at, threshold_at_fmr
 from biocap.iris import synthetic as S
 from biocap.iris.core import analyse
 
-
-def _golden_sheets() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Two rubber sheets of one 'eye' (b = a turned by 6 sheet columns, plus noise) and a
-    mask, from integer hashing only (the same bytes on any numpy)."""
-    i, j = np.mgrid[0:128, 0:512].astype(np.uint64)
-
-    def noise(salt: int) -> np.ndarray:
-        h = (i * np.uint64(2654435761) + j * np.uint64(40503) + np.uint64(salt)) * np.uint64(
-            2246822519
-        )
-        h ^= h >> np.uint64(13)
-        h = (h * np.uint64(3266489917)) & np.uint64(0xFFFFFFFF)
-        return ((h >> np.uint64(24)) & np.uint64(255)).astype(np.int64)
-
-    a = sum(np.roll(noise(1), s, axis=1) for s in range(-4, 5)) // 9
-    a = np.clip(128 + (a - 128) * 3, 0, 255)
-    b = np.clip(np.roll(a, 6, axis=1) + (noise(2) - 128) // 8, 0, 255)
-    m = np.ones((128, 512), bool)
-    m[100:, :100] = False
-    m[noise(3) < 8] = False
-    return a.astype(np.uint8), b.astype(np.uint8), m
+from .iris_golden_sheets import golden_sheets
 
 
 def _sha(bits: np.ndarray) -> str:
@@ -46,7 +26,7 @@ def test_encoder_matches_open_iris_bit_for_bit():
     """Golden values from open-iris 1.11.2 (``ConvFilterBank`` with the pipeline's two Gabor
     filters, ``FragileBitRefinement`` polar, ``IrisEncoder``, ``SimpleHammingDistanceMatcher``
     with 15 shifts, not normalised) on these two sheets, run in a separate environment."""
-    a, b, m = _golden_sheets()
+    a, b, m = golden_sheets()
     ca, cb = C.encode(a, m), C.encode(b, m)
     assert (_sha(C.unpack(ca.code)), _sha(C.unpack(ca.mask))) == (
         "4c0e0053b14fdd82",
@@ -64,7 +44,7 @@ def test_encoder_matches_open_iris_bit_for_bit():
 
 
 def test_rotation_is_undone_by_the_shifts():
-    a, b, m = _golden_sheets()
+    a, b, m = golden_sheets()
     ca, cb = C.encode(a, m), C.encode(b, m)
     # 6 sheet columns = 3 code columns: the best shift finds it, shift 0 sees another eye
     bits = C.unpack(ca.code) != C.unpack(cb.code)
