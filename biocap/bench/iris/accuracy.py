@@ -57,7 +57,7 @@ def evaluate(data: Path, n_boot: int = 1000) -> tuple[dict[str, Any], dict[str, 
             c = {name: edc_curve(p.pair_quality(q), p.failed, f) for name, q in scores.items()}
             c["random"] = edc_curve(np.zeros(p.failed.size), p.failed, f)
             c["oracle"] = edc_curve((~p.failed).astype(float), p.failed, f)
-            curves[f"{s} / {m}"] = c
+            curves[f"{GROUP_LABELS.get(s, s)} / {m.split()[0]}"] = c
     result = {
         "summaries": summaries,
         "matchers": matchers,
