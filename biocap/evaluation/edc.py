@@ -161,26 +161,6 @@ def bootstrap_auc_difference(
     return _interval(diffs, level)
 
 
-def bootstrap_auc_minus_random(
-    pair_quality: np.ndarray,
-    failed: np.ndarray,
-    clusters: np.ndarray,
-    max_fraction: float = MAX_FRACTION,
-    step: float = STEP,
-    n_boot: int = 1000,
-    seed: int = 0,
-    level: float = 0.95,
-) -> tuple[float, float]:
-    """Percentile interval of AUC - random AUC on cluster resamples (each resample's own
-    random baseline): entirely below 0 says the score beats random discard beyond noise."""
-    q, fail = _check(pair_quality, failed)
-    diffs = [
-        edc_auc(q[i], fail[i], max_fraction, step) - random_auc(fail[i], max_fraction, step)
-        for i in _cluster_resamples(clusters, n_boot, seed)
-    ]
-    return _interval(diffs, level)
-
-
 @dataclass(frozen=True)
 class EdcSummary:
     """One row of an EDC report. AUCs over [0, max_fraction]; intervals are cluster-bootstrap."""

@@ -29,7 +29,7 @@ import numpy as np
 from biocap.assessment import QUALITY_FAILURE
 from biocap.errors import BiocapError
 from biocap.evaluation.edc import (
-    bootstrap_auc_minus_random,
+    bootstrap_auc_difference,
     edc_auc,
     edc_curve,
     gain,
@@ -295,7 +295,9 @@ def edc_report(
         for name, p in {**per, "pooled": Pairs.concat(list(per.values()))}.items():
             q = p.pair_quality(quality)
             auc, rnd, orc = edc_auc(q, p.failed), random_auc(p.failed), oracle_auc(p.failed)
-            lo, hi = bootstrap_auc_minus_random(q, p.failed, p.cluster, n_boot=n_boot)
+            # random discard = a constant score: the paired interval of AUC - random
+            zero = np.zeros(q.size)
+            lo, hi = bootstrap_auc_difference(q, zero, p.failed, p.cluster, n_boot=n_boot)
             out[m][name] = {
                 "n": int(p.failed.size),
                 "n_failed": int(p.failed.sum()),
