@@ -5,7 +5,7 @@ on a simple classical segmentation, ``../shared/data/iris/pairs``; false non-mat
 distance > 0.41) and ``biocap.evaluation``'s (the same encoder design on biocap's own
 segmentation and masks; false non-match = distance above its threshold at FMR 1e-3 over the
 three sets' impostor pairs). The quality is a non-negative ridge regression (standardised
-features, closed-form coordinate descent, deterministic) of each image's share of genuine
+features, coordinate descent, deterministic) of each image's share of genuine
 comparisons that succeed, averaged over both matchers and centred within its set.
 
 ``cross_fitted`` scores every image with weights fitted without its eye (grouped folds), the
