@@ -1,12 +1,17 @@
-"""Iris utility report: EDC of the unified quality per set and pooled, beside random discard.
+"""Iris utility report: EDC of the unified quality against two matchers, beside random discard.
 
-    .venv/bin/python benchmarks/iris_accuracy.py [--data ../shared/data]
+    .venv/bin/python benchmarks/iris_accuracy.py [--data ../shared/data] [--boot 1000]
 
-Prints, per set: FNMR (Hamming > 0.41), FNMR after discarding the lowest 10 % of genuine
-comparisons (pair = min quality) and after discarding the lowest 10 % of images, the oracle
-at 10 %, and the EDC AUC over 0-20 % beside random and oracle. The cross-fitted (by eye) row
-is the honest one; the shipped weights were fitted on these images. Also the eye gate on
+Prints (1) both matchers' own error rates per set (genuine / impostor distances, FNMR and FMR
+at the operating threshold, FNMR at each set's FMR 1e-3), so their failures can be trusted;
+(2) per matcher, set and pooled: FNMR, FNMR after discarding 10 % of genuine comparisons (pair
+= min quality), the EDC AUC over 0-20 % beside random and oracle, and the 95 % eye-bootstrap
+interval of AUC - random; (3) issue 14's targets, met or not. The cross-fitted (by eye) rows
+are the honest ones; the shipped weights were fitted on these images. Also the eye gate on
 faces and fingerprints (share given ``iris.not_an_eye``) and the median assess time per set.
+Our matcher's scores are made here, every run (~1 min): the sets' licences (research use, no
+redistribution) are not read as allowing derived per-image scores in the repository;
+``benchmarks/iris_pairs.py`` writes them to files in the shared pairs' layout.
 """
 
 from __future__ import annotations
@@ -55,12 +60,15 @@ def main() -> None:
     ap.add_argument(
         "--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data"
     )
+    ap.add_argument("--boot", type=int, default=1000, help="eye-bootstrap resamples")
+    ap.add_argument("--no-gate", action="store_true", help="skip the eye-gate check")
     args = ap.parse_args()
     if reason := missing_data_message(args.data):
         raise SystemExit(reason)
-    result, _ = evaluate(args.data)
+    result, _ = evaluate(args.data, n_boot=args.boot)
     print(report(result))
-    print("\n".join(gate_check(args.data)))
+    if not args.no_gate:
+        print("\n".join(gate_check(args.data)))
 
 
 if __name__ == "__main__":

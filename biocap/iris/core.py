@@ -74,8 +74,14 @@ def assess(capture: Capture, thresholds: D.DefectThresholds | None = None) -> As
         return Assessment(
             MODALITY, QUALITY_FAILURE, failure_reason=f"image smaller than {MIN_SIDE_PX} px"
         )
+    return assess_analysed(capture, analyse(grey), thresholds)
+
+
+def assess_analysed(
+    capture: Capture, ctx: Context, thresholds: D.DefectThresholds | None = None
+) -> Assessment:
+    """``assess`` from an :func:`analyse` already made (evaluation reuses the segmentation)."""
     t = thresholds or D.DEFAULT_THRESHOLDS
-    ctx = analyse(grey)
     measures = compute_measures(ctx)
     geometry = overlay(ctx)
     evidence = eye_evidence(ctx, capture.pixels)

@@ -74,6 +74,14 @@ class Context:
         return {"focus": f, "energy": energy}
 
     @cached_property
+    def texture_gradient(self) -> float:
+        """RMS Sobel gradient over the usable iris cells, levels per px (Sobel 3x3 gains 8)."""
+        e = self.texture["energy"]
+        g = e[0] + e[1]
+        m = self.sheet.usable
+        return float(np.sqrt(g[m].mean() if m.any() else g.mean())) / 8.0
+
+    @cached_property
     def grey_levels(self) -> tuple[float, float, float]:
         """(sclera, iris, pupil) medians, read by two contrast measures."""
         return _grey_levels(self)
@@ -191,6 +199,36 @@ def motion_blur(ctx: Context) -> float:
     return float(1.0 - dirs.min() / max(dirs.max(), 1e-6))
 
 
+def pupil_boundary_clarity(ctx: Context) -> float:
+    """How clearly the pupil boundary stands out: the radial grey step at the boundary on the
+    weaker rays (20th percentile over angles, levels/px) over the iris texture's gradient (+1
+    keeps a flat image finite). A segmenter fits the pupil where this is high; lashes, a lid
+    or glints over the edge and a pale pupil lower it."""
+    step = float(np.percentile(ctx.seg.pupil_edge_steps, 20))
+    return step / (ctx.texture_gradient + 1.0)
+
+
+def limbus_boundary_clarity(ctx: Context) -> float:
+    """How clearly the limbus stands out: the weaker lateral side's radial grey step (levels
+    per px, on the limbus search's smoothed image) over the iris texture's gradient (+1)."""
+    return min(ctx.seg.limbus_edge_sides) / (ctx.texture_gradient + 1.0)
+
+
+#: clarity at which a boundary counts as clearly seen (component score 100): about the median
+#: of the shared CASIA images (pupil ~3-4, limbus ~0.35-0.45), MMU2's small pupils read ~1.4
+PUPIL_CLEAR = 4.0
+LIMBUS_CLEAR = 0.6
+
+
+def segmentation_confidence(ctx: Context) -> float:
+    """Segmentation confidence (%): the less clear of the two boundaries, each as a share of
+    clearly seen (``PUPIL_CLEAR``, ``LIMBUS_CLEAR``). ISO/IEC 29794-6's measures exist because
+    segmentation fails on poor images; this says how sure the boundaries are."""
+    p = pupil_boundary_clarity(ctx) / PUPIL_CLEAR
+    limbus = limbus_boundary_clarity(ctx) / LIMBUS_CLEAR
+    return 100.0 * float(np.clip(min(p, limbus), 0.0, 1.0))
+
+
 def off_axis_gaze(ctx: Context) -> float:
     """Gaze angle (deg) from the pupil's ellipticity: arccos(minor / major) of a fitted ellipse.
 
@@ -235,6 +273,18 @@ MEASURES: dict[str, tuple[MeasureSpec, Callable[[Context], float]]] = {
         (_S("sharpness", "", 100.0, 400.0, "focus (8x8 band-pass power)"), sharpness),
         (_S("motion_blur", "", 0.7, 0.25, "directional smear (0-1)"), motion_blur),
         (_S("off_axis_gaze", "deg", 35.0, 8.0, "gaze angle"), off_axis_gaze),
+        (
+            _S("pupil_boundary_clarity", "", 0.0, PUPIL_CLEAR, "pupil edge vs. iris texture"),
+            pupil_boundary_clarity,
+        ),
+        (
+            _S("limbus_boundary_clarity", "", 0.0, LIMBUS_CLEAR, "limbus edge vs. iris texture"),
+            limbus_boundary_clarity,
+        ),
+        (
+            _S("segmentation_confidence", "%", 0.0, 100.0, "both boundaries clearly seen"),
+            segmentation_confidence,
+        ),
     ]
 }
 

@@ -109,6 +109,8 @@ class Segmentation:
     pupil_radii: boundary radius per angle (``PUPIL_ANGLES`` angles from 0, y down).
     pupil_contrast: grey levels between the iris ring and the pupil disk.
     pupil_edge_share: share of angles whose radial edge at the boundary is clearly positive.
+    pupil_edge_steps: ``(PUPIL_ANGLES,)`` radial grey step at the pupil boundary per angle
+    (levels per working px).
     limbus_edge: mean radial grey step (levels per px) at the limbus in the lateral sectors.
     ring: how evenly a lighter ring surrounds the pupil (:class:`RingEvidence`).
     """
@@ -123,6 +125,7 @@ class Segmentation:
     pupil_radii: np.ndarray
     pupil_contrast: float
     pupil_edge_share: float
+    pupil_edge_steps: np.ndarray
     limbus_edge: float
     limbus_edge_sides: tuple[float, float]
     ring: RingEvidence
@@ -315,9 +318,12 @@ def disk_contrasts(img: np.ndarray, circles: list[Circle]) -> np.ndarray:
     return np.stack([ring_med - disk_med, disk_med, spread, lo, hi - lo], 1)
 
 
-def pupil_boundaries(img: np.ndarray, circles: list[Circle]) -> tuple[np.ndarray, np.ndarray]:
-    """Per circle: boundary radius per angle ``(n, PUPIL_ANGLES)`` and the share of angles
-    with a clear edge ``(n,)``."""
+def pupil_boundaries(
+    img: np.ndarray, circles: list[Circle]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per circle: boundary radius per angle ``(n, PUPIL_ANGLES)``, the share of angles
+    with a clear edge ``(n,)`` and the radial grey step at the boundary per angle (levels per
+    working px, ``(n, PUPIL_ANGLES)``)."""
     r = np.array([c.r for c in circles], np.float32)[:, None]
     radii = np.maximum(1.0, 0.7 * r) + _UNIT32 * (1.35 * r + 1 - np.maximum(1.0, 0.7 * r))
     prof = sample(img, [c.x for c in circles], [c.y for c in circles], BOUNDARY_ANGLES, radii)
@@ -326,8 +332,9 @@ def pupil_boundaries(img: np.ndarray, circles: list[Circle]) -> tuple[np.ndarray
     edge = np.take_along_axis(d, j[..., None], 2)[..., 0]
     step = radii[:, 1:2] - radii[:, 0:1]
     # a real pupil edge rises by >= ~15 grey levels over ~2 px; lashes and lids break it locally
-    share = np.mean(edge / step >= PUPIL_EDGE_PER_PX, axis=1)
-    return np.take_along_axis(radii, j, 1).astype(np.float32), share
+    steps = edge / step
+    share = np.mean(steps >= PUPIL_EDGE_PER_PX, axis=1)
+    return np.take_along_axis(radii, j, 1).astype(np.float32), share, steps.astype(np.float32)
 
 
 def _sector_angles(n_per_side: int) -> np.ndarray:
@@ -402,7 +409,7 @@ def _candidates(smooth: np.ndarray, cands: list[tuple[float, float, float]], flo
     circles = [c for c in refine_pupils(smooth, cands) if c.r >= MIN_PUPIL_PX]
     if not circles:
         return []
-    radii, shares = pupil_boundaries(smooth, circles)
+    radii, shares, _ = pupil_boundaries(smooth, circles)
     dc = disk_contrasts(smooth, circles)
     out = []
     for k, c in enumerate(circles):
@@ -569,6 +576,7 @@ def segment(grey: np.ndarray) -> Segmentation:
     smooth = smooth8.astype(np.float32)
     floor = grey_percentile(smooth8, 1.0)
     pupil, radii, share, contrast, ring = choose_pupil(clean, smooth, floor)
+    _, _, steps = pupil_boundaries(smooth, [pupil])
     limbus_img = cv2.GaussianBlur(clean, (0, 0), 2.0).astype(np.float32)
     iris, edge, sides = find_limbus(limbus_img, pupil)
     return Segmentation(
@@ -582,6 +590,7 @@ def segment(grey: np.ndarray) -> Segmentation:
         pupil_radii=radii,
         pupil_contrast=contrast,
         pupil_edge_share=share,
+        pupil_edge_steps=steps[0],
         limbus_edge=edge,
         limbus_edge_sides=sides,
         ring=ring,

@@ -283,3 +283,21 @@ def test_bright_skin_between_lashes_and_a_wet_lid_are_not_reflections():
     # real glints on the iris still are
     glints = analyse(S.eye(reflections=14, reflection_r=7))
     assert 100.0 * glints.sheet.share(glints.sheet.reflection) > 8.0
+
+
+def test_segmentation_confidence_falls_where_a_boundary_is_hidden():
+    """A lid over the pupil edge, an LED ring on it, a dark iris against the pupil: each makes
+    a boundary less clear than on the open eye, and the unified quality follows."""
+    clean = _assess(S.eye(seed=5))
+    led = _assess(S.eye(seed=5, led_ring=(8, 40.0), reflection_r=5))
+    lid = _assess(S.eye(seed=5, lid_cover=0.45))
+    dark = _assess(S.eye(seed=5, iris_grey=50))
+
+    def raw(a, name):
+        return a.measures[name].raw
+
+    conf = "segmentation_confidence"
+    assert raw(clean, conf) > raw(led, conf) > raw(lid, conf)
+    assert raw(lid, conf) < 20.0
+    assert raw(dark, "pupil_boundary_clarity") < 0.5 * raw(clean, "pupil_boundary_clarity")
+    assert clean.quality > led.quality and clean.quality > lid.quality
