@@ -16,7 +16,7 @@ not background). Measures:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -34,6 +34,7 @@ MIN_SHARE = 0.02
 class Background:
     crop: PersonCrop
     mask: np.ndarray  # (SEG_H, SEG_W) bool
+    _lab: list[np.ndarray] = field(default_factory=list)
 
     @property
     def usable(self) -> bool:
@@ -82,11 +83,11 @@ def _mask(ctx: FaceContext, crop: PersonCrop) -> np.ndarray:
 
 
 def _lab(bg: Background) -> np.ndarray:
-    """``(SEG_H, SEG_W, 3)`` float32 CIELab (L* 0-100, a*, b* centred on 0)."""
-    lab = cv2.cvtColor(bg.crop.rgb, cv2.COLOR_RGB2Lab).astype(np.float32)
-    lab[..., 0] *= 100.0 / 255.0
-    lab[..., 1:] -= 128.0
-    return lab
+    """``(SEG_H, SEG_W, 3)`` float32 CIELab (L* 0-100, a*, b* centred on 0), made once."""
+    if not bg._lab:
+        lab = cv2.cvtColor(bg.crop.rgb.astype(np.float32) * (1.0 / 255.0), cv2.COLOR_RGB2Lab)
+        bg._lab.append(lab)
+    return bg._lab[0]
 
 
 def background_uniformity(ctx: FaceContext) -> float:

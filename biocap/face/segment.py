@@ -75,10 +75,9 @@ def person_crop(
     sess = onnx_session(MODEL)
     x = crop.astype(np.float32)[None] * (1.0 / 255.0)
     person = sess.run(None, {sess.get_inputs()[0].name: x})[0][0, :, :, 0]
-    h, w = src.shape[:2]
-    # crop pixel -> source pixel; inside when it lands within the source image
-    ys, xs = np.mgrid[0:SEG_H, 0:SEG_W].astype(np.float32)
-    sx = inv[0, 0] * xs + inv[0, 1] * ys + inv[0, 2]
-    sy = inv[1, 0] * xs + inv[1, 1] * ys + inv[1, 2]
-    inside = (sx >= -0.5) & (sx <= w - 0.5) & (sy >= -0.5) & (sy <= h - 0.5)
+    # pixels from inside the image: a warp of an all-ones image with a zero border
+    ones = np.ones(src.shape[:2], np.uint8)
+    inside = cv2.warpAffine(
+        ones, inv, (SEG_W, SEG_H), flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderValue=0
+    ).astype(bool)
     return PersonCrop(crop, person, inside, m)
