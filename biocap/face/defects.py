@@ -128,8 +128,8 @@ class DefectThresholds:
     max_lens_tint: float = 0.21
     #: L* spread (std after a 3 px blur) of the background above which it is not uniform.
     max_background_spread: float = 12.9
-    #: mean gradient (grey/px at 16 px between the eyes) of the background above which it is busy.
-    max_background_clutter: float = 5.4
+    #: mean L*a*b* gradient (Delta E / px at 16 px between the eyes) above which it is busy.
+    max_background_clutter: float = 2.2
     #: a profile that asks for a white or light-grey background sets these (defaults: any).
     min_background_lightness: float = 0.0
     max_background_chroma: float = 1000.0

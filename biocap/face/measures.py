@@ -454,7 +454,7 @@ MEASURES: dict[str, tuple[MeasureSpec, Callable[[FaceContext], float]]] = {
             background_uniformity,
         ),
         (
-            _S("background_clutter", "grey/px", 10.0, 1.0, "edges/texture behind the person"),
+            _S("background_clutter", "dE/px", 8.0, 1.0, "colour edges behind the person"),
             background_clutter,
         ),
         (
