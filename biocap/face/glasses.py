@@ -68,7 +68,7 @@ class EyeRegion:
     def skin_grey(self) -> float:
         """Median grey of both cheek windows (+8, so a black crop does not divide by 0)."""
         v = np.concatenate(self.cheeks)
-        return float(np.median(v)) + 8.0 if v.size >= 20 else float("nan")
+        return _quantile(v, 0.5) + 8.0 if v.size >= 20 else float("nan")
 
     @cached_property
     def lens_masks(self) -> tuple[np.ndarray, np.ndarray]:
@@ -102,8 +102,8 @@ class EyeRegion:
         cheeks = np.concatenate(self.cheeks)
         if np.count_nonzero(m) < 50 or cheeks.size < 20:
             return float("nan")
-        level = max(GLARE_GREY, float(np.percentile(cheeks, 99)) + 1.0)
-        return float(np.count_nonzero(self.grey[m] >= level)) / float(np.count_nonzero(m))
+        level = max(GLARE_GREY, _quantile(cheeks, 0.99) + 1.0)
+        return float(np.count_nonzero((self.grey >= level) & m)) / float(np.count_nonzero(m))
 
     def tint(self) -> float:
         """``1 - under-eye grey / cheek grey`` of the lighter side (0: as light as the cheek)."""
@@ -114,8 +114,15 @@ class EyeRegion:
             under = self.grey[lens & rows[:, None]]
             if under.size < 20 or cheek.size < 20:
                 return float("nan")
-            out.append(1.0 - (float(np.median(under)) + 8.0) / (float(np.median(cheek)) + 8.0))
+            out.append(1.0 - (_quantile(under, 0.5) + 8.0) / (_quantile(cheek, 0.5) + 8.0))
         return min(out)
+
+
+def _quantile(v: np.ndarray, q: float) -> float:
+    """The ``q`` quantile (lower order statistic) of a few hundred values: ``np.partition``
+    costs a tenth of ``np.percentile``'s overhead on arrays this small."""
+    k = min(int(q * (v.size - 1)), v.size - 1)
+    return float(np.partition(v, k)[k])
 
 
 def eye_region(ctx: FaceContext) -> EyeRegion:
