@@ -218,7 +218,8 @@ def _warm_files() -> list[bytes]:
     ramp = Image.fromarray(np.add.outer(np.arange(64), np.arange(64)).astype(np.uint8))
     out = []
     for fmt, options in (("PNG", {}), ("JPEG", {}), ("TIFF", {}), ("BMP", {}),
-                         ("JPEG2000", {"irreversible": False}), ("WSQ", {})):  # fmt: skip
+                         ("JPEG2000", {"irreversible": False}), ("WSQ", {}), ("WEBP", {}),
+                         ("GIF", {})):  # fmt: skip
         buf = io.BytesIO()
         with contextlib.suppress(Exception):  # a missing encoder only costs its warm-up
             ramp.save(buf, fmt, **options)

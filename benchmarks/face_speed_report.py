@@ -23,6 +23,7 @@ from biocap.capture import Capture
 from biocap.face import assess
 from biocap.face.context import FaceContext
 from biocap.face.measures import compute_measures
+from biocap.face.segment import person_crop
 
 
 def timed(fn, rounds: int) -> tuple[np.ndarray, np.ndarray]:
@@ -76,6 +77,9 @@ def run(rounds: int) -> dict[str, tuple[float, float]]:
             compute_measures(FaceContext(**{k: shared[k] for k in keep}))
 
         rest, rest_cpu = timed(measures, rounds)
+        _, seg_cpu = timed(
+            lambda c=ctx: person_crop(c.rgb, c.small_rgb, c.small_factor, c.eye_centres), rounds
+        )
         out[f"{w}x{h}"] = (float(np.median(total)), float(np.median(total_cpu)))
         print(
             f"{w}x{h}: assess median {np.median(total):.2f} ms  p95 {np.percentile(total, 95):.2f}"
@@ -83,7 +87,8 @@ def run(rounds: int) -> dict[str, tuple[float, float]]:
             f" | measures median {np.median(rest):.2f} ms\n"
             f"  CPU: assess median {np.median(total_cpu):.2f} ms  min {total_cpu.min():.2f}"
             f" | detection+mesh+iris {np.median(models_cpu):.2f}"
-            f" | measures {np.median(rest_cpu):.2f}"
+            f" | measures {np.median(rest_cpu):.2f} (of which person segmentation"
+            f" {np.median(seg_cpu):.2f})"
         )
     print(f"load average after: {os.getloadavg()}")
     return out

@@ -18,7 +18,7 @@ from biocap.runtime import tune_allocator
 #: extensions picked up when a folder is given (a file named explicitly is always tried).
 IMAGE_SUFFIXES = frozenset(
     {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".pgm", ".ppm", ".pnm"}
-    | {".wsq", ".jp2", ".j2k", ".j2c", ".jpx"}
+    | {".wsq", ".jp2", ".j2k", ".j2c", ".jpx", ".webp", ".gif"}
 )
 
 

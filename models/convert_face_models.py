@@ -10,9 +10,18 @@ downloads anything. The recipe (what produced the committed ``models/face_*.onnx
     /tmp/tfconv/bin/python models/convert_face_models.py \
         --wheel /tmp/mp/mediapipe-0.10.14-*.whl --out models --check ../shared/data/face
 
+(``--only face_selfie_segmentation.onnx`` converts one file: tf2onnx numbers its nodes, so a
+rerun writes other bytes with the same outputs and the committed hashes would change.)
+
 The check runs each .tflite with LiteRT and the .onnx with onnxruntime on crops of real photos
 (or on random inputs without ``--check``) and fails when any output differs by more than 1e-4
 relative to the output's range. It prints each file's sha256 and size for ``manifest.json``.
+
+The selfie-segmentation model ends in MediaPipe's custom op ``Convolution2DTransposeBias``, which
+neither LiteRT nor tf2onnx knows. Its kernel (``transpose_conv_bias.cc``) is TFLite's reference
+transposed convolution with a bias added; the op is rewritten in the ``.tflite`` as the builtin
+``TRANSPOSE_CONV`` with its bias input (same weights, strides and padding) before conversion, and
+the check also recomputes that one layer from its input with NumPy (MediaPipe's loop) and compares.
 """
 
 from __future__ import annotations
@@ -26,24 +35,41 @@ from pathlib import Path
 
 import numpy as np
 
-#: wheel member -> (committed ONNX name, input side, input range)
+#: wheel member -> (committed ONNX name, input height and width, input range)
 MODELS = {
     "mediapipe/modules/face_detection/face_detection_short_range.tflite": (
         "face_detection_short_range.onnx",
-        128,
+        (128, 128),
         (-1.0, 1.0),
     ),
-    "mediapipe/modules/face_landmark/face_landmark.tflite": ("face_landmark.onnx", 192, (0.0, 1.0)),
+    "mediapipe/modules/face_landmark/face_landmark.tflite": (
+        "face_landmark.onnx",
+        (192, 192),
+        (0.0, 1.0),
+    ),
     "mediapipe/modules/iris_landmark/iris_landmark.tflite": (
         "face_iris_landmark.onnx",
-        64,
+        (64, 64),
+        (0.0, 1.0),
+    ),
+    # the landscape variant: its squeeze-excite blocks use MEAN (any input size), the square
+    # one's AVERAGE_POOL_2D has kernels fixed to 256x256
+    "mediapipe/modules/selfie_segmentation/selfie_segmentation_landscape.tflite": (
+        "face_selfie_segmentation.onnx",
+        (144, 256),
         (0.0, 1.0),
     ),
 }
 OPSET = 17
 TOLERANCE = 1e-4
+#: the mask is a probability read against 0.5, after ~55 layers whose float32 sums XNNPACK and
+#: onnxruntime order differently (measured up to 1.1e-4 on photo crops)
+MASK_TOLERANCE = {"face_selfie_segmentation.onnx": 1e-3}
 #: models run on a batch (both eyes at once)
 DYNAMIC_BATCH = {"face_iris_landmark.onnx"}
+#: fully convolutional models given a free input height and width (multiples of 16)
+DYNAMIC_SIZE = {"face_selfie_segmentation.onnx"}
+CUSTOM_TRANSPOSE_CONV = "Convolution2DTransposeBias"
 
 
 def convert(tflite: Path, onnx_path: Path) -> None:
@@ -53,6 +79,53 @@ def convert(tflite: Path, onnx_path: Path) -> None:
     rewrite_prelu(onnx_path)
     if onnx_path.name in DYNAMIC_BATCH:
         dynamic_batch(onnx_path)
+    if onnx_path.name in DYNAMIC_SIZE:
+        dynamic_size(onnx_path)
+
+
+def replace_custom_transpose_conv(src: Path, dst: Path) -> bool:
+    """Rewrite MediaPipe's ``Convolution2DTransposeBias`` as the builtin ``TRANSPOSE_CONV``.
+
+    The custom op takes (input, OHWI weights, bias) and its custom options are a
+    ``TfLiteTransposeConvParams`` (padding, stride_w, stride_h as int32); the builtin takes
+    (output shape, OHWI weights, input, bias) with the same parameters as options. Returns
+    whether anything was replaced (``dst`` is written either way).
+    """
+    from tensorflow.lite.python import schema_py_generated as S
+    from tensorflow.lite.tools import flatbuffer_utils as fu
+
+    m = fu.read_model(str(src))
+    g = m.subgraphs[0]
+    replaced = False
+    for op in g.operators:
+        code = m.operatorCodes[op.opcodeIndex]
+        if not code.customCode or code.customCode.decode() != CUSTOM_TRANSPOSE_CONV:
+            continue
+        padding, stride_w, stride_h = np.frombuffer(bytes(op.customOptions)[:12], "<i4")
+        x, w, b = op.inputs
+        shape_buf = S.BufferT()
+        shape_buf.data = np.array(g.tensors[op.outputs[0]].shape, "<i4").view(np.uint8)
+        m.buffers.append(shape_buf)
+        shape = S.TensorT()
+        shape.shape, shape.type, shape.buffer = [4], S.TensorType.INT32, len(m.buffers) - 1
+        shape.name = g.tensors[op.outputs[0]].name + b"/output_shape"
+        g.tensors.append(shape)
+        builtin = S.OperatorCodeT()
+        builtin.builtinCode = builtin.deprecatedBuiltinCode = S.BuiltinOperator.TRANSPOSE_CONV
+        builtin.version = 3  # the version with the bias input
+        m.operatorCodes.append(builtin)
+        opts = S.TransposeConvOptionsT()
+        # TfLitePadding (1 same, 2 valid) -> the schema's Padding (0 same, 1 valid)
+        opts.padding = {1: S.Padding.SAME, 2: S.Padding.VALID}[int(padding)]
+        opts.strideW, opts.strideH = int(stride_w), int(stride_h)
+        op.opcodeIndex = len(m.operatorCodes) - 1
+        op.inputs = [len(g.tensors) - 1, w, x, b]
+        op.builtinOptionsType = S.BuiltinOptions.TransposeConvOptions
+        op.builtinOptions = opts
+        op.customOptions = None
+        replaced = True
+    fu.write_model(m, str(dst))
+    return replaced
 
 
 def rewrite_prelu(onnx_path: Path) -> None:
@@ -118,24 +191,84 @@ def dynamic_batch(onnx_path: Path) -> None:
     onnx.save(m, str(onnx_path))
 
 
-def inputs(side: int, lo: float, hi: float, photos: list[Path], n: int = 8) -> list[np.ndarray]:
+def dynamic_size(onnx_path: Path) -> None:
+    """Input ``1 x H x W x 3`` with free ``H``, ``W``: the network is fully convolutional
+    (tf2onnx writes its upsampling as Resize by scales 2). Only the final Reshape of the
+    ``1 x 1 x H x W`` mask to ``1 x H x W x 1`` names the size; a Transpose does the same."""
+    import onnx
+    from onnx import helper
+
+    m = onnx.load(str(onnx_path))
+    for v in (*m.graph.input, *m.graph.output):
+        dims = v.type.tensor_type.shape.dim
+        dims[1].dim_param, dims[2].dim_param = "H", "W"
+    out = m.graph.output[0].name
+    for i, n in enumerate(m.graph.node):
+        if n.op_type == "Reshape" and n.output[0] == out:
+            t = helper.make_node("Transpose", [n.input[0]], [out], name=n.name, perm=[0, 2, 3, 1])
+            m.graph.node.remove(n)
+            m.graph.node.insert(i, t)
+            break
+    used = {i for n in m.graph.node for i in n.input}
+    kept = [i for i in m.graph.initializer if i.name in used]
+    del m.graph.initializer[:]
+    m.graph.initializer.extend(kept)
+    del m.graph.value_info[:]
+    onnx.checker.check_model(m)
+    onnx.save(m, str(onnx_path))
+
+
+def inputs(
+    size: tuple[int, int], lo: float, hi: float, photos: list[Path], n: int = 8
+) -> list[np.ndarray]:
     """Model inputs: centre crops of real photos when given, else seeded noise."""
     import cv2
 
     rng = np.random.default_rng(0)
     out = []
+    ih, iw = size
     for p in photos[:n]:
         img = cv2.imread(str(p), cv2.IMREAD_COLOR)
         if img is None:
             continue
         h, w = img.shape[:2]
-        s = min(h, w)
-        crop = img[(h - s) // 2 : (h + s) // 2, (w - s) // 2 : (w + s) // 2, ::-1]
-        x = cv2.resize(crop, (side, side), interpolation=cv2.INTER_AREA).astype(np.float32)
+        s = min(h / ih, w / iw)
+        ch, cw = round(ih * s), round(iw * s)
+        crop = img[(h - ch) // 2 : (h + ch) // 2, (w - cw) // 2 : (w + cw) // 2, ::-1]
+        x = cv2.resize(crop, (iw, ih), interpolation=cv2.INTER_AREA).astype(np.float32)
         out.append(lo + (hi - lo) * x / 255.0)
     while len(out) < n:
-        out.append(rng.uniform(lo, hi, (side, side, 3)).astype(np.float32))
+        out.append(rng.uniform(lo, hi, (ih, iw, 3)).astype(np.float32))
     return [x[None] for x in out]
+
+
+def check_transpose_conv(tflite: Path, xs: list[np.ndarray]) -> float:
+    """The rewritten layer against MediaPipe's own loop (``TransposeConvBias`` in
+    ``transpose_conv_bias.cc``: out[y*s + fy, x*s + fx, o] = bias[o] + sum_i in[y, x, i] *
+    w[o, fy, fx, i], for kernel == stride and no padding), on LiteRT's tensors."""
+    from ai_edge_litert.interpreter import Interpreter, OpResolverType
+
+    # without the XNNPACK delegate, whose fused subgraph keeps no intermediate tensors
+    it = Interpreter(
+        model_path=str(tflite),
+        experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES,
+        experimental_preserve_all_tensors=True,
+    )
+    it.allocate_tensors()
+    ops = [o for o in it._get_ops_details() if o["op_name"] == "TRANSPOSE_CONV"]
+    worst = 0.0
+    for x in xs:
+        it.set_tensor(it.get_input_details()[0]["index"], x)
+        it.invoke()
+        for op in ops:
+            _, w_i, x_i, b_i = op["inputs"]
+            w, b = it.get_tensor(w_i), it.get_tensor(b_i)
+            inp, got = it.get_tensor(x_i), it.get_tensor(op["outputs"][0])
+            o, kh, kw, _ = w.shape
+            n, h, wd, _ = inp.shape
+            ref = np.einsum("nyxi,ofgi->nyfxgo", inp, w).reshape(n, h * kh, wd * kw, o) + b
+            worst = max(worst, float(np.abs(got - ref).max()) / (float(np.ptp(ref)) or 1.0))
+    return worst
 
 
 def compare(tflite: Path, onnx_path: Path, xs: list[np.ndarray]) -> float:
@@ -166,6 +299,7 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
     ap.add_argument("--work", type=Path, default=Path("/tmp/biocap_face_convert"))
     ap.add_argument("--check", type=Path, help="folder of face photos for the comparison")
+    ap.add_argument("--only", nargs="+", metavar="NAME.onnx", help="convert these files only")
     args = ap.parse_args()
     wheel = sorted(glob.glob(args.wheel))[-1]
     args.work.mkdir(parents=True, exist_ok=True)
@@ -174,20 +308,30 @@ def main() -> int:
         photos = sorted(args.check.rglob("*.png")) + sorted(args.check.rglob("*.jpg"))
     failed = False
     with zipfile.ZipFile(wheel) as z:
-        for member, (name, side, (lo, hi)) in MODELS.items():
+        for member, (name, size, (lo, hi)) in MODELS.items():
+            if args.only and name not in args.only:
+                continue
             tflite = args.work / Path(member).name
             tflite.write_bytes(z.read(member))
+            xs = inputs(size, lo, hi, photos[::7])
+            original = tflite
+            std = args.work / (tflite.stem + "_builtin_ops.tflite")
+            if replace_custom_transpose_conv(tflite, std):
+                tflite = std
+                layer = check_transpose_conv(tflite, xs)
+                failed |= layer > TOLERANCE
+                print(f"  {CUSTOM_TRANSPOSE_CONV} -> TRANSPOSE_CONV: max rel diff {layer:.2e}")
             onnx_path = args.out / name
             convert(tflite, onnx_path)
-            err = compare(tflite, onnx_path, inputs(side, lo, hi, photos[::7]))
+            err = compare(tflite, onnx_path, xs)
             digest = hashlib.sha256(onnx_path.read_bytes()).hexdigest()
-            ok = err <= TOLERANCE
+            ok = err <= MASK_TOLERANCE.get(name, TOLERANCE)
             failed |= not ok
             print(
                 f"{name}: {onnx_path.stat().st_size} bytes sha256 {digest} "
                 f"max rel diff vs LiteRT {err:.2e} {'ok' if ok else 'FAIL'}"
             )
-            print(f"  from {member} sha256 {hashlib.sha256(tflite.read_bytes()).hexdigest()}")
+            print(f"  from {member} sha256 {hashlib.sha256(original.read_bytes()).hexdigest()}")
     return 1 if failed else 0
 
 

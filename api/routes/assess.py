@@ -16,13 +16,13 @@ from api.routes.common import ERRORS, engine, json_response
 from api.schemas import AssessResponse
 from api.work import AssessRequest
 
-_IMAGE_TYPES = ("application/octet-stream", "image/png", "image/jpeg")
+_IMAGE_TYPES = ("application/octet-stream", "image/png", "image/jpeg", "image/webp", "image/gif")
 
 IMAGE_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "description": "The image: raw body (PNG, JPEG, BMP, TIFF, PGM, WSQ, JPEG 2000, an "
-        "ISO/IEC 19794-4/-5/-6 record, or raw 8-bit grey with width and height), or a "
+        "description": "The image: raw body (PNG, JPEG, BMP, TIFF, PGM, WSQ, JPEG 2000, WebP, "
+        "GIF, an ISO/IEC 19794-4/-5/-6 record, or raw 8-bit grey with width and height), or a "
         "multipart/form-data body with the file in 'image'.",
         "content": {
             **{t: {"schema": {"type": "string", "format": "binary"}} for t in _IMAGE_TYPES},

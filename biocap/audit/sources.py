@@ -33,7 +33,7 @@ from biocap.errors import InvalidParameterError
 
 IMAGE_SUFFIXES = frozenset(
     {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".pgm", ".ppm", ".pnm"}
-    | {".wsq", ".jp2", ".j2k", ".j2c", ".jpx"}
+    | {".wsq", ".jp2", ".j2k", ".j2c", ".jpx", ".webp", ".gif"}
 )
 #: ANSI/NIST-ITL transaction files (EFT is the FBI's EBTS name for the same format).
 NIST_SUFFIXES = frozenset({".an2", ".an2k", ".nist", ".eft", ".ebts", ".int"})

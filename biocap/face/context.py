@@ -3,7 +3,7 @@
 Once per image: detection on a downscaled copy (plus 2x2 tiles when the face found is small
 or none is: group and far shots), the 468-point mesh on its 192 px crop, iris landmarks on both
 64 px eye crops in one batch, then (lazily) an eye-aligned face crop at a fixed inter-eye
-distance and its skin / eye / mouth / background masks.
+distance and its skin / eye / mouth masks (the background is :mod:`biocap.face.background`).
 """
 
 from __future__ import annotations
@@ -284,37 +284,3 @@ class FaceContext:
         cols = np.arange(w)[None, :]
         mid = round(ALIGNED_X * ALIGNED_IED)
         return self.skin_mask & (cols < mid - 4), self.skin_mask & (cols > mid + 4)
-
-    @cached_property
-    def background_mask(self) -> np.ndarray:
-        """``small_rgb`` pixels beside and above the head, inside 1 head width of it.
-
-        No segmentation model (MediaPipe's selfie model needs a custom op): the head is an
-        ellipse on the face oval enlarged for hair and ears; shoulders are below the chin line,
-        which is excluded.
-        """
-        assert self.small_rgb is not None
-        hs, ws = self.small_rgb.shape[:2]
-        f = 1.0 / self.small_factor
-        m = np.zeros((hs, ws), np.uint8)
-        chin, crown = self.points[CHIN, :2] * f, self.crown * f
-        centre = (chin + crown) / 2
-        half_h = np.linalg.norm(chin - crown) / 2
-        half_w = np.linalg.norm(self.points[FACE_LEFT_EDGE, :2] - self.points[FACE_RIGHT_EDGE, :2])
-        half_w = half_w * f / 2
-        x0 = int(max(0, centre[0] - 3 * half_w))
-        x1 = int(min(ws, centre[0] + 3 * half_w))
-        y0 = int(max(0, crown[1] - 1.0 * half_h))
-        y1 = int(min(hs, chin[1]))
-        m[y0:y1, x0:x1] = 1
-        cv2.ellipse(
-            m,
-            (round(centre[0]), round(centre[1] - 0.1 * half_h)),
-            (round(half_w * 1.45), round(half_h * 1.3)),
-            self.roll_deg,
-            0,
-            360,
-            0,
-            -1,
-        )
-        return m.astype(bool)

@@ -15,6 +15,12 @@ import numpy as np
 
 from biocap.assessment import Measure, MeasureSpec
 
+from .background import (
+    background_chroma,
+    background_clutter,
+    background_lightness,
+    background_uniformity,
+)
 from .context import (
     CHIN,
     FACE_LEFT_EDGE,
@@ -27,6 +33,7 @@ from .context import (
     UPPER_INNER_LIP,
     FaceContext,
 )
+from .glasses import glasses_frame, lens_glare, lens_tint
 from .landmarks import Eye
 
 #: pose offsets of the mesh's own frame for a frontal face (deg): the mesh's forehead point
@@ -385,24 +392,6 @@ def colour_saturation(ctx: FaceContext) -> float:
     return float(cv2.magnitude(lab[..., 1] - 128.0, lab[..., 2] - 128.0).mean())
 
 
-def background_uniformity(ctx: FaceContext) -> float:
-    """Mean Sobel gradient (grey levels/px, image shrunk to ~256 px) beside and above the head."""
-    m = ctx.background_mask
-    ys, xs = np.nonzero(m.any(axis=1))[0], np.nonzero(m.any(axis=0))[0]
-    if ys.size == 0 or np.count_nonzero(m) < 30:
-        return float("nan")
-    # the mask's bounding box with a 1 px rim (what the 3x3 Sobel reads), not the whole image
-    h, w = m.shape
-    y0, y1 = max(ys[0] - 1, 0), min(ys[-1] + 2, h)
-    x0, x1 = max(xs[0] - 1, 0), min(xs[-1] + 2, w)
-    s = cv2.cvtColor(ctx.small_rgb[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY)
-    gx = cv2.Sobel(s, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(s, cv2.CV_32F, 0, 1, ksize=3)
-    sub = m[y0:y1, x0:x1]
-    mag = cv2.magnitude(gx, gy)
-    return float(cv2.mean(mag, mask=sub.view(np.uint8))[0] / 8.0)
-
-
 _S = MeasureSpec
 MEASURES: dict[str, tuple[MeasureSpec, Callable[[FaceContext], float]]] = {
     s.name: (s, fn)
@@ -426,6 +415,12 @@ MEASURES: dict[str, tuple[MeasureSpec, Callable[[FaceContext], float]]] = {
             expression_neutrality,
         ),
         (_S("gaze_direction", "deg", 25, 5, "eyes off the head's frontal axis"), gaze_direction),
+        (
+            _S("glasses_frame", "", 0.2, 0.05, "frame-bridge line across the nose / skin grey"),
+            glasses_frame,
+        ),
+        (_S("lens_glare", "", 0.02, 0.0, "lens-area share of near-white pixels"), lens_glare),
+        (_S("lens_tint", "", 0.5, 0.15, "1 - lens-area grey / cheek grey"), lens_tint),
         (_S("eyes_visible", "", 0.2, 0.6, "eye region contrast / skin grey"), eyes_visible),
         (
             _S("mouth_occlusion_prevention", "", 0.1, 0.4, "mouth region contrast / skin grey"),
@@ -455,8 +450,20 @@ MEASURES: dict[str, tuple[MeasureSpec, Callable[[FaceContext], float]]] = {
         (_S("natural_colour", "Lab", 15.0, 0.0, "skin a*b* outside natural range"), natural_colour),
         (_S("colour_saturation", "Lab", 0.0, 0.0, "mean image chroma"), colour_saturation),
         (
-            _S("background_uniformity", "grey/px", 12.0, 2.0, "gradient beside/above the head"),
+            _S("background_uniformity", "L*", 20.0, 3.0, "lightness spread behind the person"),
             background_uniformity,
+        ),
+        (
+            _S("background_clutter", "dE/px", 8.0, 1.0, "colour edges behind the person"),
+            background_clutter,
+        ),
+        (
+            _S("background_lightness", "L*", 0.0, 0.0, "mean L* behind the person"),
+            background_lightness,
+        ),
+        (
+            _S("background_chroma", "C*", 0.0, 0.0, "mean chroma behind the person"),
+            background_chroma,
         ),
     ]
 }

@@ -41,7 +41,7 @@ def decode(
     position: int | str | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Capture:
-    """Decode PNG, JPEG, BMP, TIFF, PGM/PPM, WSQ, JPEG 2000 or a raw 8-bit grey frame.
+    """Decode PNG, JPEG, BMP, TIFF, PGM/PPM, WSQ, JPEG 2000, WebP, GIF or a raw 8-bit grey frame.
 
     The container is chosen by magic bytes. A raw frame is assumed only when ``width`` and
     ``height`` are given and ``len(data) == width * height``. Every failure on bad bytes is a
@@ -75,7 +75,8 @@ def decode(
                     size=len(data),
                 )
             raise UnsupportedFormatError(
-                "not a supported image format (PNG, JPEG, BMP, TIFF, PGM/PPM, WSQ, JPEG 2000)"
+                "not a supported image format "
+                "(PNG, JPEG, BMP, TIFF, PGM/PPM, WSQ, JPEG 2000, WebP, GIF)"
             )
         pixels, file_ppi, meta = _decode_container(bytes(data), fmt, limits)
 
@@ -119,8 +120,11 @@ def _decode_container(
             if fmt == "WSQ":
                 pixels, file_ppi = decode_wsq(data, im.size)
                 return pixels, file_ppi, meta
-            frames = getattr(im, "n_frames", 1)
-            if frames > 1:
+            if fmt in ("GIF", "WEBP"):
+                # counting an animation's frames walks all of them: ask only whether it has more
+                if getattr(im, "is_animated", False):
+                    meta["animated"] = True  # only the first frame is decoded
+            elif (frames := getattr(im, "n_frames", 1)) > 1:
                 meta["frames"] = frames  # only the first is decoded
             im.load()
             if fmt == "JPEG":

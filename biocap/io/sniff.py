@@ -12,6 +12,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x00\x00\x00\x0cjP  \r\n\x87\n", "JPEG2000"),  # JP2 signature box
     (b"\xff\x4f\xff\x51", "JPEG2000"),  # raw J2K codestream: SOC + SIZ
     (b"BM", "BMP"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
 )
 _PNM = {b"P2": "PGM", b"P5": "PGM", b"P3": "PPM", b"P6": "PPM"}
 
@@ -24,6 +26,8 @@ SUPPORTED_FORMATS: tuple[str, ...] = (
     "PPM",
     "WSQ",
     "JPEG2000",
+    "WEBP",
+    "GIF",
     "RAW",
 )
 
@@ -38,6 +42,8 @@ PILLOW_FORMAT: dict[str, str] = {
     "PPM": "PPM",
     "WSQ": "WSQ",
     "JPEG2000": "JPEG2000",
+    "WEBP": "WEBP",
+    "GIF": "GIF",
 }
 
 
@@ -46,6 +52,8 @@ def sniff(data: bytes) -> str | None:
     for magic, name in _MAGIC:
         if data.startswith(magic):
             return name
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":  # RIFF size, then the WebP form type
+        return "WEBP"
     if len(data) > 2 and data[2:3].isspace():
         return _PNM.get(bytes(data[:2]))
     return None

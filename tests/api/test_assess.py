@@ -241,3 +241,13 @@ def test_face_token_is_a_3_by_4_crop_and_needs_one_face(client) -> None:
 def test_base64_is_not_an_image(client, finger_png: bytes) -> None:
     r = client.post("/v1/finger/assess", content=base64.b64encode(finger_png))
     assert r.status_code == 415
+
+
+@pytest.mark.parametrize("fmt", ["WEBP", "GIF"])
+def test_webp_and_gif_bodies(client, fmt: str) -> None:
+    data = encode(fingerprint(seed=1), fmt, **({"lossless": True} if fmt == "WEBP" else {}))
+    r = client.post("/v1/finger/assess?ppi=500", content=data)
+    assert r.status_code == 200, r.text
+    assert r.json()["image"]["format"] == fmt
+    bad = client.post("/v1/finger/assess", content=data[:40])
+    assert bad.status_code == 422 and error_of(bad)["code"] == "corrupt_image"

@@ -33,7 +33,8 @@ def test_child_profile_relaxes_expression_and_strict_tightens_resolution():
 
 
 @pytest.mark.parametrize("name", ["face_detection_short_range.onnx", "face_landmark.onnx",
-                                  "face_iris_landmark.onnx"])  # fmt: skip
+                                  "face_iris_landmark.onnx",
+                                  "face_selfie_segmentation.onnx"])  # fmt: skip
 def test_model_files_match_the_manifest(name):
     assert model_path(name).is_file()
 

@@ -70,7 +70,7 @@ def test_plain_pgm_is_read():
 
 def test_supported_formats_name_every_output_format():
     assert set(SUPPORTED_FORMATS) == {
-        "PNG", "JPEG", "BMP", "TIFF", "PGM", "PPM", "WSQ", "JPEG2000", "RAW",
+        "PNG", "JPEG", "BMP", "TIFF", "PGM", "PPM", "WSQ", "JPEG2000", "WEBP", "GIF", "RAW",
     }  # fmt: skip
 
 
