@@ -27,6 +27,17 @@ def _load(lang: str) -> dict[str, dict[str, str]]:
     return merged
 
 
+def languages() -> list[str]:
+    """The shipped languages: folders holding at least one catalogue file, English first."""
+    found = {p.parent.name for p in _HERE.glob("*/*.toml") if p.parent.name.isalpha()}
+    return sorted(found, key=lambda lang: (lang != DEFAULT_LANG, lang))
+
+
+def entries(lang: str = DEFAULT_LANG) -> dict[str, dict[str, str]]:
+    """The ``lang`` catalogue's own entries (no English fallback), code -> message, action."""
+    return {code: dict(entry) for code, entry in _load(lang).items()}
+
+
 def lookup(code: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
     """``{"message": ..., "action": ...}`` for ``code``; English when ``lang`` lacks it."""
     entry = _load(lang).get(code) or _load(DEFAULT_LANG).get(code)
