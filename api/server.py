@@ -30,9 +30,11 @@ def serve(
         log_level=log_level,
         access_log=False,  # a station sends a frame every few hundred ms: keep logs for errors
         timeout_keep_alive=30,
-        # live streams: a frame over the limit is closed with 1009 before it is buffered; JPEG
-        # and PNG frames do not deflate, so per-message compression would only cost CPU
-        ws_max_size=Settings.from_env().max_frame_bytes,
+        # live streams: the app refuses a frame over max_frame_bytes with an error event and
+        # 1009 once it is in; the WebSocket layer cuts one over twice that while it comes (the
+        # client, still sending, may see a reset). JPEG and PNG frames do not deflate, so
+        # per-message compression would only cost CPU.
+        ws_max_size=2 * Settings.from_env().max_frame_bytes,
         ws_per_message_deflate=False,
     )
 

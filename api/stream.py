@@ -8,9 +8,10 @@ answer to its newest frame, never a growing backlog. When the policy keeps a fra
 is assessed in full once (the ``POST /v1/{modality}/assess`` answer, with the attempt book when
 a subject is given) and sent as a ``captured`` event.
 
-Memory per connection is bounded by frames, each at most ``max_frame_bytes``: the slot, the one
+Memory per connection is bounded by frames of at most ``max_frame_bytes``: the slot, the one
 being scored, the two the policy may keep (:attr:`AutoCapture.keep`), and the one message the
-server's WebSocket layer holds before the reader takes it.
+server's WebSocket layer holds before the reader takes it (cut there at twice the limit, see
+``api.server``): about six frames, 24 MiB at the 4 MiB default, times ``max_streams``.
 """
 
 from __future__ import annotations

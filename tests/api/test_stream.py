@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -242,3 +243,32 @@ def test_stream_closing_mid_frame_is_clean(finger_png: bytes) -> None:
             # closed without reading the verdict
         with c.websocket_connect("/v1/finger/stream") as ws:
             assert ws.receive_json()["type"] == "ready"
+
+
+def test_real_server_streams_and_refuses_an_oversized_frame(
+    live_server: str, finger_png: bytes
+) -> None:
+    """Uvicorn's own WebSocket layer and two assessment processes, over a real socket."""
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+
+    url = live_server.replace("http://", "ws://") + "/v1/finger/stream"
+    with connect(url, max_size=2**22) as ws:
+        assert json.loads(ws.recv())["max_frame_bytes"] == 4 * 1024 * 1024
+        for seq in (1, 2, 3):
+            ws.send(finger_png)
+            assert json.loads(ws.recv(timeout=10))["seq"] == seq
+        captured = json.loads(ws.recv(timeout=10))
+        assert captured["type"] == "captured" and captured["result"]["preview"]
+        ws.send(b"\0" * (4 * 1024 * 1024 + 1))  # over BIOCAP_MAX_FRAME_BYTES
+        assert json.loads(ws.recv(timeout=10))["code"] == "frame_too_large"
+        with pytest.raises(ConnectionClosed) as closed:
+            ws.recv(timeout=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+    # far over: the WebSocket layer cuts it while it comes in, and the service carries on
+    with connect(url, max_size=2**22) as ws, pytest.raises((ConnectionClosed, OSError)):
+        ws.recv(timeout=10)
+        ws.send(b"\0" * (12 * 1024 * 1024))
+        ws.recv(timeout=10)
+    with connect(url) as ws:
+        assert json.loads(ws.recv(timeout=10))["type"] == "ready"
