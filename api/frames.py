@@ -9,15 +9,13 @@ full once, when it is captured.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
-from api.work import AssessRequest, capture_of
+from api.work import AssessRequest, evaluated
 from biocap.assessment import Severity
 from biocap.io import Limits
-from biocap.policy import Decision, load_profile
-from biocap.records import evaluate
+from biocap.policy import Decision
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +39,7 @@ class FrameScore:
 
 def score(data: bytes, req: AssessRequest, limits: Limits, default_profile: str) -> FrameScore:
     """Decode, assess and decide one frame (raises the same ``BiocapError`` codes as assess)."""
-    t0 = time.perf_counter()
-    profile = load_profile(req.profile or default_profile)
-    capture = capture_of(data, req, limits)
-    t1 = time.perf_counter()
-    a, verdict = evaluate(capture, profile)
-    t2 = time.perf_counter()
+    capture, a, verdict, _, (t0, t1, t2) = evaluated(data, req, limits, default_profile)
     qmap = None
     if a.quality_map is not None:
         qmap = {"block_px": a.block_px, "values": a.quality_map.tolist()}

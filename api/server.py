@@ -20,7 +20,7 @@ def serve(
     # with the default pools, 150.8/s with one thread each).
     os.environ.update(SINGLE_THREAD_ENV)
     os.environ["BIOCAP_WORKERS"] = str(max(1, workers))
-    from api.settings import Settings
+    from api.settings import Settings  # after the thread environment: it loads numpy
 
     uvicorn.run(
         "api.app:create_app",

@@ -180,10 +180,10 @@ class Session:
 
     async def control(self, text: str) -> None:
         """``{"type": "reset"}`` starts the next capture; anything else is answered an error."""
-        try:
-            kind = json.loads(text).get("type")
-        except (ValueError, AttributeError):
-            kind = None
+        kind = None
+        if len(text) <= 1024:  # a control message is a few bytes: never parse a big one
+            with contextlib.suppress(ValueError, AttributeError):
+                kind = json.loads(text).get("type")
         if kind == "reset":
             self.tracker.reset()
             self.kept.clear()
