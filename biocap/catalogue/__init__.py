@@ -1,8 +1,9 @@
 """Message catalogue: defect code -> operator message and action, per language (TOML files).
 
 Cores emit codes only; front doors look the words up here, so a station can be translated
-(a ``vi/`` folder beside ``en/``) without touching code. Each language folder holds one file per
-modality (``finger.toml``, ``face.toml`` ...); every file in it is merged.
+without touching code: ``en/`` and ``vi/`` (Vietnamese, the operators' language) ship, another
+language is one more folder. Each language folder holds one file per modality (``finger.toml``,
+``face.toml`` ...); every file in it is merged.
 """
 
 from __future__ import annotations
@@ -28,14 +29,13 @@ def _load(lang: str) -> dict[str, dict[str, str]]:
 
 
 def languages() -> list[str]:
-    """The shipped languages: folders holding at least one catalogue file, English first."""
-    found = {p.parent.name for p in _HERE.glob("*/*.toml") if p.parent.name.isalpha()}
-    return sorted(found, key=lambda lang: (lang != DEFAULT_LANG, lang))
+    """The shipped languages (one folder each), sorted."""
+    return sorted(p.name for p in _HERE.iterdir() if p.is_dir() and p.name.isalpha())
 
 
-def entries(lang: str = DEFAULT_LANG) -> dict[str, dict[str, str]]:
-    """The ``lang`` catalogue's own entries (no English fallback), code -> message, action."""
-    return {code: dict(entry) for code, entry in _load(lang).items()}
+def entries(lang: str) -> dict[str, dict[str, str]]:
+    """Every entry of ``lang`` as written, with no English fallback (for checks and docs)."""
+    return dict(_load(lang))
 
 
 def lookup(code: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
