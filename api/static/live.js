@@ -64,7 +64,7 @@ function onLiveMessage(ev) {
     $("livenext").disabled = false;
     const note = $("captured");
     note.hidden = false;
-    note.textContent = t(ev.trigger === "stable" ? "live_captured" : "live_timeout", { seq: ev.seq }) + " — " + ev.message;
+    note.textContent = `${ev.message} (${t("live_frame", { seq: ev.seq })})`;
     show(ev.result, null);
     document.body.dataset.captured = String(ev.seq);
   } else if (ev.type === "error") {

@@ -75,7 +75,7 @@ def test_webcam_face_is_captured_live(browser, live_server: str, tmp_path: Path)
     assert _tinted(browser, "livecanvas") > 200  # face box, landmarks, eyes over the frame
     # the kept frame's full result, drawn from the server's preview with its overlay
     assert browser.find_element(By.ID, "captured").is_displayed()
-    assert "Auto-captured" in browser.find_element(By.ID, "captured").text
+    assert browser.find_element(By.ID, "captured").text.startswith("Captured automatically")
     assert browser.find_element(By.ID, "decision").text.lower() == "accept"
     assert len(browser.find_elements(By.CSS_SELECTOR, "#bars .bar")) >= 5
     wait(browser, lambda d: d.find_element(By.ID, "canvas").get_attribute("data-drawn"))
@@ -107,6 +107,7 @@ def test_folder_stream_in_vietnamese(browser, live_server: str, tmp_path: Path) 
     # the server's words came in Vietnamese too (the stream's own catalogue entries)
     assert "Giữ yên" in browser.find_element(By.ID, "livemessage").text or _captured(browser)
     assert _tinted(browser, "livecanvas") > 1000  # the block quality map over the print
+    browser.save_screenshot(str(tmp_path / "live-finger-vi.png"))
     browser.find_element(By.ID, "livestop").click()
 
 
