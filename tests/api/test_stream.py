@@ -272,3 +272,32 @@ def test_real_server_streams_and_refuses_an_oversized_frame(
         ws.recv(timeout=10)
     with connect(url) as ws:
         assert json.loads(ws.recv(timeout=10))["type"] == "ready"
+
+
+def test_bad_frames_are_each_answered_and_the_stream_survives(client, finger_png: bytes) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.io.images import png_header_only
+
+    fixed = [b"", png_header_only(60_000, 60_000), png_header_only(8, 8), b"\x89PNG\r\n\x1a\n"]
+    with client.websocket_connect("/v1/face/stream") as ws:
+        ws.receive_json()
+
+        def answer(frame: bytes) -> dict:
+            ws.send_bytes(frame)
+            event = ws.receive_json()
+            assert event["type"] in {"verdict", "error"}, event
+            return event
+
+        codes = {answer(f).get("code") for f in fixed}
+        assert {"empty_body", "decompression_bomb"} <= codes
+
+        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(st.binary(max_size=2048))
+        def fuzz(frame: bytes) -> None:
+            answer(frame)
+
+        fuzz()
+        ws.send_bytes(finger_png)
+        assert _until(ws, "verdict")["image"]["width"] > 0
