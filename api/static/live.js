@@ -7,7 +7,7 @@
 
 const MAX_IN_FLIGHT = 2;
 const live = {
-  ws: null, timer: null, busy: false, stopping: false, source: null,
+  ws: null, timer: null, busy: false, source: null,
   seq: 0, lastSeq: 0, sent: new Map(), shown: null,
   verdicts: 0, skipped: 0, dropped: 0, captures: 0, times: [], rtts: [],
 };
@@ -23,7 +23,7 @@ function liveUrl() {
 
 function liveStart(source) {
   liveStop();
-  Object.assign(live, { source, seq: 0, lastSeq: 0, verdicts: 0, skipped: 0, dropped: 0, captures: 0, times: [], rtts: [], stopping: false });
+  Object.assign(live, { source, seq: 0, lastSeq: 0, verdicts: 0, skipped: 0, dropped: 0, captures: 0, times: [], rtts: [] });
   $("error").hidden = true;
   $("captured").hidden = true;
   $("livebox").hidden = false;
@@ -34,15 +34,14 @@ function liveStart(source) {
   live.ws = ws;
   ws.onmessage = (e) => onLiveMessage(JSON.parse(e.data));
   ws.onclose = (e) => {
-    if (live.ws !== ws) return;
-    clearInterval(live.timer);
+    if (live.ws !== ws) return;  // stopped here, or replaced by a new stream
+    $("livemessage").textContent = t("live_closed", { reason: e.reason || e.code });
+    liveStop();
     document.body.dataset.live = "closed";
-    if (!live.stopping) $("livemessage").textContent = t("live_closed", { reason: e.reason || e.code });
   };
 }
 
 function liveStop() {
-  live.stopping = true;
   clearInterval(live.timer);
   if (live.ws) live.ws.close(1000);
   live.ws = null;
