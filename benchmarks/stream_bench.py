@@ -1,9 +1,9 @@
 """Live streams (``WS /v1/{modality}/stream``): verdicts/s, frame-to-verdict latency, drops.
 
     .venv/bin/python benchmarks/stream_bench.py [--duration 20] [--fps 30]
-        [--only capacity,face,mix] [--json out/bench/stream.json]
+        [--only capacity,face,mix,flood] [--json out/bench/stream.json]
 
-Three runs, each against a fresh ``biocap serve``:
+Four runs, each against a fresh ``biocap serve``:
 
 1. ``capacity``: per modality, one stream closed-loop (the next frame goes when the verdict for
    the last one is in), server and its one worker pinned to core 1 with ``taskset``, the client
@@ -13,6 +13,8 @@ Three runs, each against a fresh ``biocap serve``:
    the server dropped. Target: >= 25 verdicts/s, p99 <= 60 ms.
 3. ``mix``: 2 face + 1 finger + 1 iris streams at ``--fps`` each, server with 2 workers and the
    client all on the 2 cores. Target: every stream >= 10 verdicts/s, 0 errors.
+4. ``flood``: 4 streams of 2.4 MiB raw frames sent as fast as the socket takes them: the
+   server's memory (sampled every 0.5 s) must stay flat, whatever the client sends.
 
 Frames are real images from ``../shared/data`` (generated ones without it): faces from the
 deepface set cropped to 4:3 and scaled to 640x480 JPEG (q 85, what the page sends); FVC 2002
@@ -32,6 +34,7 @@ import io
 import json
 import os
 import resource
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -233,8 +236,16 @@ def run(
         cpu0 = cpu_seconds(root) if root else (float("nan"),) * 2
         me0 = resource.getrusage(resource.RUSAGE_SELF)
         load = load_average()
+        rss_samples: list[float] = []
+        done = threading.Event()
+        sampler = threading.Thread(target=_sample_rss, args=(server, rss_samples, done))
+        sampler.start()
         t0 = time.perf_counter()
-        tallies = asyncio.run(_streams(server.url, sources, fps, hold, duration))
+        try:
+            tallies = asyncio.run(_streams(server.url, sources, fps, hold, duration))
+        finally:
+            done.set()
+            sampler.join()
         seconds = time.perf_counter() - t0 - 0.2
         me1 = resource.getrusage(resource.RUSAGE_SELF)
         cpu1 = cpu_seconds(root) if root else (float("nan"),) * 2
@@ -259,8 +270,17 @@ def run(
         "worker_cpu_ms_per_verdict": _per(worker_cpu, verdicts),
         "client_cpu_s": round(me1.ru_utime + me1.ru_stime - me0.ru_utime - me0.ru_stime, 2),
         "server_rss_mib": round(rss, 1),
+        "server_rss_mib_min_max": [round(min(rss_samples), 1), round(max(rss_samples), 1)]
+        if rss_samples
+        else None,
         "frames": {s.modality: s.what for s in sources},
     }
+
+
+def _sample_rss(server: object, out: list[float], done: threading.Event) -> None:
+    """The server's resident memory (HTTP process + workers) every half second."""
+    while not done.wait(0.5):
+        out.append(server.rss_mib())  # type: ignore[attr-defined]
 
 
 def _per(seconds: float, n: int) -> float | None:
@@ -302,7 +322,7 @@ def main() -> int:
     ap.add_argument("--duration", type=float, default=20.0, help="seconds per run")
     ap.add_argument("--fps", type=float, default=30.0, help="frames/s offered per stream")
     ap.add_argument("--hold", type=int, default=30, help="frames per image before a reset")
-    ap.add_argument("--only", default="capacity,face,mix")
+    ap.add_argument("--only", default="capacity,face,mix,flood")
     ap.add_argument("--json", type=Path, default=REPO / "out" / "bench" / "stream.json")
     args = ap.parse_args()
     cores = sorted(os.sched_getaffinity(0))
@@ -311,6 +331,9 @@ def main() -> int:
         return 0
     one, other = str(cores[1]), {cores[0]}
     both = ",".join(str(c) for c in cores[:2])
+    rng = np.random.default_rng(1)
+    big = rng.integers(0, 256, (1600, 1600), dtype=np.uint8)
+    flood = Frames("finger", [big.tobytes()], "width=1600&height=1600", "raw grey 1600x1600 noise")
     info = machine_info()  # before this process pins itself to the client's core
     face, finger, iris = face_frames(), finger_frames(), iris_frames()
     common = {"hold": args.hold, "duration": args.duration}
@@ -331,6 +354,11 @@ def main() -> int:
         r = run("mix-4-streams-2-cores", [face, face, finger, iris], workers=2, cpus=both,
                 client_cpus=set(cores[:2]), fps=args.fps, **common)  # fmt: skip
         print(_line(r), flush=True)
+        results.append(r)
+    if "flood" in wanted:  # memory: 4 streams of 2.4 MiB frames as fast as the socket takes them
+        r = run("flood-4-streams-2.4MiB-frames", [flood] * 4, workers=2, cpus=both,
+                client_cpus=set(cores[:2]), fps=1000, **common)  # fmt: skip
+        print(_line(r), f"RSS min/max {r['server_rss_mib_min_max']} MiB", flush=True)
         results.append(r)
     write_json(args.json, {"runs": results, "machine": info})
     print(describe(info))
