@@ -248,7 +248,12 @@ class Session:
                 "image": {"width": fs.width, "height": fs.height},
                 "overlay": fs.overlay,
                 "quality_map": fs.quality_map,
-                "ms": {"decode": fs.decode_ms, "assess": fs.assess_ms, "server": server_ms},
+                "ms": {
+                    "decode": fs.decode_ms,
+                    "assess": fs.assess_ms,
+                    "cpu": fs.cpu_ms,
+                    "server": server_ms,
+                },
             }
         )
         VERDICT_SECONDS.labels(modality).observe(server_ms / 1000)

@@ -70,6 +70,7 @@ class Tally:
     dropped: int = 0
     frames_sent: int = 0
     assess_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
 
     def summary(self, seconds: float) -> dict[str, object]:
         return {
@@ -83,6 +84,8 @@ class Tally:
             "captures": self.captures,
             "frame_to_verdict_ms": percentiles(self.latencies_ms),
             "assess_ms_p50": round(float(np.median(self.assess_ms)), 2) if self.assess_ms else None,
+            # the worker's CPU per frame (decode + assess + decide): wall time on an idle core
+            "worker_cpu_ms": percentiles(self.cpu_ms),
         }
 
 
@@ -167,6 +170,7 @@ async def stream(
                         tally.verdicts += 1
                         tally.latencies_ms.append(1000 * (time.perf_counter() - sent))
                         tally.assess_ms.append(ev["ms"]["assess"])
+                        tally.cpu_ms.append(ev["ms"]["cpu"])
                     tally.dropped = ev["dropped"]
                     answered.set()
                 elif kind == "captured":
@@ -307,7 +311,8 @@ def _line(r: dict[str, object]) -> str:
         out.append(
             f"  {s['modality']:6s} {s['verdicts_per_s']:6.1f} verdicts/s  p50 {p50:6.1f} ms  "
             f"p99 {p99:6.1f} ms  dropped {s['dropped']:4d}  errors {s['errors']}  "
-            f"captures {s['captures']}  assess p50 {s['assess_ms_p50']} ms"
+            f"captures {s['captures']}  assess p50 {s['assess_ms_p50']} ms  worker CPU "
+            f"p50 {s['worker_cpu_ms'].get('p50')} p99 {s['worker_cpu_ms'].get('p99')} ms"
         )
     out.append(
         f"  server CPU {r['server_cpu_ms_per_verdict']} ms/verdict (HTTP process "
