@@ -69,7 +69,7 @@ def test_webcam_face_is_captured_live(browser, live_server: str, tmp_path: Path)
     browser.find_element(By.ID, "livecam").click()
     wait(browser, _captured, 40)
     stats = browser.execute_script("return window.biocapLive.stats()")
-    assert stats["verdicts"] >= 3 and stats["sent"] >= stats["verdicts"]  # one verdict a frame
+    assert stats["verdicts"] >= 3 and stats["sent"] >= stats["verdicts"]  # at most one a frame
     assert browser.find_element(By.ID, "livedecision").text.lower() in {"accept", "retake"}
     assert browser.find_element(By.ID, "livemessage").text
     assert _tinted(browser, "livecanvas") > 200  # face box, landmarks, eyes over the frame
