@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors, metrics
 from api.engine import Engine
-from api.routes import assess, mosip, ops, subjects
+from api.routes import assess, mosip, ops, stream, subjects
 from api.routes.common import check_api_key
 from api.settings import Settings
 from biocap import __version__
@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None, *, warm_up: bool = True) -> Fas
     app.include_router(assess.build(eng.modalities, app.state.face_token, guard))
     app.include_router(subjects.build(guard))
     app.include_router(mosip.build(guard))
+    app.include_router(stream.build(eng.modalities, settings.max_streams))  # its own key check
     app.include_router(ops.build())
     app.mount("/static", StaticFiles(directory=ops.STATIC), name="static")
 

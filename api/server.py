@@ -20,6 +20,8 @@ def serve(
     # with the default pools, 150.8/s with one thread each).
     os.environ.update(SINGLE_THREAD_ENV)
     os.environ["BIOCAP_WORKERS"] = str(max(1, workers))
+    from api.settings import Settings  # after the thread environment: it loads numpy
+
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -28,6 +30,12 @@ def serve(
         log_level=log_level,
         access_log=False,  # a station sends a frame every few hundred ms: keep logs for errors
         timeout_keep_alive=30,
+        # live streams: the app refuses a frame over max_frame_bytes with an error event and
+        # 1009 once it is in; the WebSocket layer cuts one over twice that while it comes (the
+        # client, still sending, may see a reset). JPEG and PNG frames do not deflate, so
+        # per-message compression would only cost CPU.
+        ws_max_size=2 * Settings.from_env().max_frame_bytes,
+        ws_per_message_deflate=False,
     )
 
 

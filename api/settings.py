@@ -41,7 +41,15 @@ class Settings:
     #: attempt memory: subjects kept and idle time before they are forgotten
     max_subjects: int = 10_000
     subject_ttl_s: float = 3600.0
+    #: station language of operator messages and the page (BIOCAP_LANG), when a request names
+    #: none (``lang=``) and its ``Accept-Language`` names no shipped one
     lang: str = "en"
+    #: live streams (WS /v1/<modality>/stream): bytes per frame (larger: closed with 1009),
+    #: open streams at once (more: refused with 1013 ``busy``), seconds without a frame before
+    #: a stream is closed
+    max_frame_bytes: int = 4 * 1024 * 1024
+    max_streams: int = 8
+    stream_idle_s: float = 30.0
     #: pixel/side limits checked from the header before any pixel is decoded
     limits: Limits = field(default=DEFAULT_LIMITS)
 

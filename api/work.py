@@ -22,10 +22,11 @@ from typing import Any
 
 import numpy as np
 
+from biocap.assessment import Assessment
 from biocap.capture import Capture
 from biocap.errors import InvalidParameterError
 from biocap.io import Limits, decode, iso19794
-from biocap.policy import Verdict, load_profile
+from biocap.policy import Profile, Verdict, load_profile
 from biocap.records import assessors, evaluate, from_assessment
 
 EYES = ("left", "right")
@@ -109,14 +110,21 @@ def capture_of(data: bytes, req: AssessRequest, limits: Limits) -> Capture:
     return dataclasses.replace(cap, **changes) if changes else cap
 
 
-def assess(data: bytes, req: AssessRequest, limits: Limits, default_profile: str) -> Assessed:
-    """Decode, assess and decide one capture (the policy's verdict, before any attempt book)."""
+def evaluated(
+    data: bytes, req: AssessRequest, limits: Limits, default_profile: str
+) -> tuple[Capture, Assessment, Verdict, Profile, tuple[float, float, float]]:
+    """Decode, assess and decide; with the clock before, after decoding and after deciding."""
     t0 = time.perf_counter()
     profile = load_profile(req.profile or default_profile)
     capture = capture_of(data, req, limits)
     t1 = time.perf_counter()
     a, verdict = evaluate(capture, profile)
-    t2 = time.perf_counter()
+    return capture, a, verdict, profile, (t0, t1, time.perf_counter())
+
+
+def assess(data: bytes, req: AssessRequest, limits: Limits, default_profile: str) -> Assessed:
+    """Decode, assess and decide one capture (the policy's verdict, before any attempt book)."""
+    capture, a, verdict, profile, (t0, t1, t2) = evaluated(data, req, limits, default_profile)
     rec = from_assessment("", a, 1000 * (t2 - t0), req.lang, verdict)
     for key in ("path", "ms", "error"):
         rec.pop(key, None)

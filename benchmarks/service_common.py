@@ -55,13 +55,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(workers: int, url: str | None = None) -> Server:
+def start_server(workers: int, url: str | None = None, cpus: str | None = None) -> Server:
+    """``biocap serve`` on a free port, ready; ``cpus`` (e.g. ``"1"``) pins it and its workers
+    with ``taskset -c``."""
     if url:
         return Server(url.rstrip("/"), None)
     port = free_port()
     env = dict(os.environ)
     cmd = [sys.executable, "-m", "biocap.cli", "serve", "--port", str(port)]
     cmd += ["--workers", str(workers), "--log-level", "warning"]
+    if cpus:
+        cmd = ["taskset", "-c", cpus, *cmd]
     proc = subprocess.Popen(cmd, cwd=REPO, env=env)
     server = Server(f"http://127.0.0.1:{port}", proc)
     deadline = time.monotonic() + 90

@@ -18,7 +18,9 @@ _POLICY = [
     f"{m}.{c}" for m in ("finger", "face", "iris") for c in ("low_quality", "not_assessable")
 ]
 _SERVICE = ["service.accept", "service.retake", "service.exception"]
-EMITTED = sorted({*FINGER_CODES, *FACE_CODES, *IRIS_CODES, *_POLICY, *_SERVICE})
+#: live capture's own words (api.stream)
+_STREAM = ["stream.hold_still", "stream.captured", "stream.timeout"]
+EMITTED = sorted({*FINGER_CODES, *FACE_CODES, *IRIS_CODES, *_POLICY, *_SERVICE, *_STREAM})
 LANGS = catalogue.languages()
 
 

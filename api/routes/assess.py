@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api import work
 from api.body import read_image
+from api.lang import negotiate
 from api.routes.common import ERRORS, engine, json_response
 from api.schemas import AssessResponse
 from api.work import AssessRequest
@@ -74,7 +75,12 @@ class AssessQuery(BaseModel):
     width: int | None = Field(None, ge=1, le=20_000, description="raw grey frame width")
     height: int | None = Field(None, ge=1, le=20_000, description="raw grey frame height")
     map: bool = Field(False, description="include the quality map and overlay geometry")
-    lang: str = Field("en", pattern=r"^[a-z]{2,3}$", description="operator message language")
+    lang: str | None = Field(
+        None,
+        pattern=r"^[a-z]{2,3}$",
+        description="operator message language (en, vi ...); else the best shipped one of "
+        "Accept-Language, else the station's BIOCAP_LANG",
+    )
 
     @classmethod
     def parse(cls, request: Request) -> AssessQuery:
@@ -109,12 +115,15 @@ def add_assess_route(router: APIRouter, modality: str) -> None:
         q = AssessQuery.parse(request)
         eng = engine(request)
         data = await read_image(request, eng.settings.max_body_bytes)
+        lang = negotiate(q.lang, request.headers.get("accept-language"), eng.settings.lang)
         req = AssessRequest(
-            modality, q.ppi, q.position, q.profile, q.subject, q.width, q.height, q.map, q.lang
+            modality, q.ppi, q.position, q.profile, q.subject, q.width, q.height, q.map, lang
         )
         rec = await eng.assess(data, req)
         rec["latency_ms"]["total"] = round(1000 * (time.perf_counter() - t0), 3)
-        return json_response(rec)
+        response = json_response(rec)
+        response.headers["Content-Language"] = lang
+        return response
 
     router.add_api_route(
         f"/v1/{modality}/assess",

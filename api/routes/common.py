@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
+from starlette.requests import HTTPConnection
 
 from api.engine import Engine
 from api.errors import ApiError
@@ -39,21 +40,27 @@ async def check_api_key(request: Request) -> None:
 
     ``async`` although it never awaits: FastAPI runs a sync dependency in its thread pool, one
     thread hop per request."""
-    expected = request.app.state.settings.api_key
-    if not expected:
-        return
-    given = request.headers.get(API_KEY_HEADER, "")
-    if not hmac.compare_digest(given.encode(), expected.encode()):
+    if not api_key_ok(request, request.headers.get(API_KEY_HEADER, "")):
         raise ApiError(401, "unauthorized", f"missing or wrong {API_KEY_HEADER} header")
+
+
+def api_key_ok(conn: HTTPConnection, given: str) -> bool:
+    """True when no API key is configured or ``given`` is it (compared in constant time)."""
+    expected = conn.app.state.settings.api_key
+    return not expected or hmac.compare_digest(given.encode(), expected.encode())
+
+
+def to_json(body: Any) -> str:
+    """Compact JSON; a core's NaN/inf raw value (e.g. on a blank image) becomes null."""
+    try:
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(body), ensure_ascii=False, separators=(",", ":"))
 
 
 def json_response(body: Any, status: int = 200) -> Response:
     """Compact JSON without a second pydantic pass (the hot path answers ~100 fields)."""
-    try:
-        text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except ValueError:  # a core's NaN/inf raw value (e.g. on a blank image): JSON has null
-        text = json.dumps(_finite(body), ensure_ascii=False, separators=(",", ":"))
-    return Response(text, status_code=status, media_type="application/json")
+    return Response(to_json(body), status_code=status, media_type="application/json")
 
 
 def _finite(value: Any) -> Any:

@@ -26,9 +26,11 @@ from fastapi.responses import Response
 from api import metrics
 from api.body import read_limited
 from api.errors import ApiError
+from api.lang import negotiate
 from api.routes.common import ERRORS, engine, json_response
 from api.schemas import MosipRequest, MosipResponse
 from api.settings import Settings
+from biocap import catalogue
 from biocap.capture import Capture
 from biocap.errors import BiocapError, InvalidParameterError
 from biocap.io import decode, iso19794
@@ -118,9 +120,10 @@ Observation = tuple[str, float, str]
 
 
 def check_quality(
-    settings: Settings, modalities: list[str], dto: dict[str, Any], version: str
+    settings: Settings, modalities: list[str], dto: dict[str, Any], version: str, lang: str = "en"
 ) -> tuple[dict[str, Any], list[Observation]]:
-    """The MOSIP answer (runs on an assessment worker), and what the metrics count."""
+    """The MOSIP answer (runs on an assessment worker), and what the metrics count; retake
+    reasons carry the catalogue's message in ``lang``."""
     sample = dto.get("sample")
     segments = sample.get("segments") if isinstance(sample, dict) else None
     if not isinstance(segments, list):
@@ -168,7 +171,8 @@ def check_quality(
                 f"{tag}.defects": ",".join(d.code for d in a.defects),
             }
             for code in verdict.reasons:
-                slot["errors"].append(_err(key, code, f"{tag}: retake ({code})"))
+                said = catalogue.lookup(code, lang)["message"]
+                slot["errors"].append(_err(key, code, f"{tag}: {said} ({code})"))
     if not per:
         top_errors.append({"errorCode": "BIOMETRIC_NOT_FOUND_IN_CBEFF", "message": "no segment"})
     scores = {
@@ -210,10 +214,16 @@ def build(dependencies: list) -> APIRouter:
             version = envelope_version if isinstance(envelope_version, str) else version
         except (ValueError, AttributeError):
             pass
-        answer, seen = await eng.run(check_quality, eng.settings, eng.modalities, dto, version)
+        s = eng.settings
+        lang = negotiate(
+            request.query_params.get("lang"), request.headers.get("accept-language"), s.lang
+        )
+        answer, seen = await eng.run(check_quality, s, eng.modalities, dto, version, lang)
         for observation in seen:
             metrics.assessed(*observation)
-        return json_response(answer)
+        response = json_response(answer)
+        response.headers["Content-Language"] = lang
+        return response
 
     for path, shown in (
         ("/v1/mosip/check-quality", True),

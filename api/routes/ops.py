@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
 from api import metrics
+from api.lang import shipped
 from api.routes.common import engine, json_response
 from api.schemas import Health, Ready
 
@@ -51,6 +52,8 @@ def build() -> APIRouter:
                 "profiles": profile_names(),
                 "default_profile": eng.settings.profile,
                 "face_token": request.app.state.face_token,
+                "lang": eng.settings.lang,  # the station's language (BIOCAP_LANG)
+                "languages": list(shipped()),
             }
         )
 

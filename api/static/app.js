@@ -5,16 +5,28 @@ const $ = (id) => document.getElementById(id);
 let lastUrl = null;
 
 async function init() {
+  await loadTexts();
+  const status = $("status");
   try {
     const r = await fetch("/v1/modalities", { headers: headers() });
     const info = await r.json();
     if (!r.ok) throw new Error(info.error ? info.error.message : r.statusText);
-    for (const m of info.modalities) $("modality").add(new Option(m, m, false, m === "finger"));
+    if (info.lang) stationLang(info.lang);
+    for (const m of info.modalities) {
+      const o = new Option(t(m), m, false, m === "finger");
+      o.dataset.i18nValue = "1";
+      $("modality").add(o);
+    }
     for (const p of info.profiles) $("profile").add(new Option(p, p, false, p === info.default_profile));
-    $("status").textContent = "ready: " + info.modalities.join(", ");
+    delete status.dataset.i18n;  // its text has a value in it: redrawn on langchange below
+    status.textContent = t("ready", { modalities: info.modalities.map((m) => t(m)).join(", ") });
+    document.addEventListener("langchange", () => {
+      status.textContent = t("ready", { modalities: info.modalities.map((m) => t(m)).join(", ") });
+    });
     document.body.dataset.ready = "1";
   } catch (e) {
-    $("status").textContent = "service unavailable: " + e.message;
+    delete status.dataset.i18n;
+    status.textContent = t("unavailable", { message: e.message });
   }
 }
 
@@ -24,7 +36,7 @@ function headers() {
 }
 
 function query() {
-  const q = new URLSearchParams({ map: "true" });
+  const q = new URLSearchParams({ map: "true", lang: I18N.lang });
   for (const name of ["position", "profile", "ppi", "subject"]) {
     const v = $(name).value.trim();
     if (v) q.set(name, v);
@@ -35,6 +47,7 @@ function query() {
 async function send(blob) {
   const modality = $("modality").value;
   $("error").hidden = true;
+  $("captured").hidden = true;
   if (lastUrl) URL.revokeObjectURL(lastUrl);
   lastUrl = URL.createObjectURL(blob);
   let body;
@@ -60,11 +73,11 @@ function showError(err) {
 function show(res, url) {
   $("result").hidden = false;
   const d = $("decision");
-  d.textContent = res.decision;
+  d.textContent = t(res.decision);
   d.className = "badge " + res.decision;
   $("quality").textContent = res.quality === 255
-    ? `Quality: cannot be computed (${res.failure_reason})`
-    : `Quality: ${res.quality} / 100`;
+    ? t("quality_failed", { reason: res.failure_reason })
+    : t("quality", { quality: res.quality });
   $("message").textContent = res.message;
   $("action").textContent = res.action;
   const ul = $("defects");
@@ -76,10 +89,11 @@ function show(res, url) {
   }));
   const a = res.attempts;
   $("attempts").textContent = a
-    ? `Attempt ${a.attempt} of ${a.max_attempts}; best so far: attempt ${a.best_attempt} (quality ${a.best_quality})`
+    ? t("attempts", { attempt: a.attempt, max: a.max_attempts, best: a.best_attempt, best_quality: a.best_quality })
     : "";
   $("bars").replaceChildren(...Object.entries(res.measures).map(([name, m]) => bar(name, m)));
-  $("latency").textContent = `server ${res.latency_ms.total.toFixed(1)} ms (decode ${res.latency_ms.decode.toFixed(1)}, assess ${res.latency_ms.assess.toFixed(1)})`;
+  const ms = res.latency_ms;
+  $("latency").textContent = t("latency", { total: ms.total.toFixed(1), decode: ms.decode.toFixed(1), assess: ms.assess.toFixed(1) });
   draw(res.preview || url, res);
   document.body.dataset.state = res.decision;
 }

@@ -5,14 +5,18 @@ Cores measure and flag; only this package decides (DESIGN.md: "the verdict is po
 
 from .attempts import AttemptBook, AttemptOutcome
 from .decide import Decision, Verdict, decide
-from .profiles import ModalityRules, Profile, load_profile, profile_names
+from .live import AutoCapture, Kept
+from .profiles import ModalityRules, Profile, StreamRules, load_profile, profile_names
 
 __all__ = [
     "AttemptBook",
     "AttemptOutcome",
+    "AutoCapture",
     "Decision",
+    "Kept",
     "ModalityRules",
     "Profile",
+    "StreamRules",
     "Verdict",
     "decide",
     "load_profile",

@@ -8,6 +8,8 @@ A profile has one table per modality::
     ignore = ["finger.off_centre"]   # defect codes that never block
     [finger.thresholds]       # fields of biocap.finger.DefectThresholds
     too_light_mean_grey = 230
+    [finger.stream]           # auto-capture from a live stream (StreamRules)
+    frames = 3
 
 Thresholds stay data, not code (STYLE.md, after OFIQ's configurable measures), so a programme can
 tune a scanner's light prints or relax expression for toddlers without a release.
@@ -27,7 +29,23 @@ from biocap.errors import InvalidParameterError
 
 _HERE = Path(__file__).resolve().parent / "profiles"
 DEFAULT_PROFILE = "default"
-_RULE_KEYS = {"min_quality", "max_attempts", "ignore", "thresholds"}
+_RULE_KEYS = {"min_quality", "max_attempts", "ignore", "thresholds", "stream"}
+_STREAM_KEYS = {"frames", "max_quality_spread", "timeout_s"}
+
+
+@dataclass(frozen=True, slots=True)
+class StreamRules:
+    """When a live stream's frame is captured on its own (``biocap.policy.live``).
+
+    A frame is kept once ``frames`` consecutive frames were each accepted (quality at or above
+    ``min_quality``, no blocking defect) with qualities within ``max_quality_spread`` points of
+    each other: the subject is in place and still, not passing through a lucky frame. After
+    ``timeout_s`` without such a run the best frame seen is kept, with its reasons.
+    """
+
+    frames: int = 5
+    max_quality_spread: int = 10
+    timeout_s: float = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +56,7 @@ class ModalityRules:
     max_attempts: int = 3
     ignore: frozenset[str] = frozenset()
     thresholds: dict[str, Any] = field(default_factory=dict)
+    stream: StreamRules = StreamRules()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +102,28 @@ def _rules(modality: str, table: dict[str, Any], source: str) -> ModalityRules:
         max_attempts=max_attempts,
         ignore=frozenset(table.get("ignore", ())),
         thresholds=dict(table.get("thresholds", {})),
+        stream=_stream_rules(modality, table.get("stream", {}), source),
     )
+
+
+def _stream_rules(modality: str, table: Any, source: str) -> StreamRules:
+    where = f"{source}: [{modality}.stream]"
+    if not isinstance(table, dict) or set(table) - _STREAM_KEYS:
+        raise InvalidParameterError(f"{where}: a table of {sorted(_STREAM_KEYS)}")
+    base = StreamRules()
+    try:
+        rules = StreamRules(
+            frames=int(table.get("frames", base.frames)),
+            max_quality_spread=int(table.get("max_quality_spread", base.max_quality_spread)),
+            timeout_s=float(table.get("timeout_s", base.timeout_s)),
+        )
+    except (TypeError, ValueError) as e:
+        raise InvalidParameterError(f"{where}: {e}") from e
+    if not (1 <= rules.frames <= 100 and 0 <= rules.max_quality_spread <= 100):
+        raise InvalidParameterError(f"{where}: frames 1-100, max_quality_spread 0-100")
+    if not 0 < rules.timeout_s <= 600:
+        raise InvalidParameterError(f"{where}: timeout_s in (0, 600]")
+    return rules
 
 
 @lru_cache(maxsize=32)
