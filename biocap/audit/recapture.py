@@ -9,12 +9,12 @@ id, so an unlabelled folder still yields a list of files to redo.
 from __future__ import annotations
 
 import csv
-import io
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from biocap.audit.query import connect
-from biocap.audit.store import atomic_write_bytes
+from biocap.audit.query import FETCH_ROWS, connect
+from biocap.audit.store import atomic_text
 
 COLUMNS = (
     "subject",
@@ -57,20 +57,38 @@ ORDER BY best_q, subj, mod, pos
 """
 
 
-def rows(out: Path) -> list[tuple[Any, ...]]:
+@dataclass
+class Found:
+    """What the report shows of the recapture list (the CSV has all of it)."""
+
+    total: int = 0  # (subject, modality, position) keys without an accepted capture
+    subjects: int = 0
+    head: list[tuple[Any, ...]] = field(default_factory=list)  # the worst first
+
+
+def rows(out: Path, limit: int | None = None) -> list[tuple[Any, ...]]:
     con = connect(out)
     try:
-        return con.execute(SQL).fetchall()
+        return con.execute(SQL + ("" if limit is None else f" LIMIT {int(limit)}")).fetchall()
     finally:
         con.close()
 
 
-def write_csv(out: Path, found: list[tuple[Any, ...]] | None = None) -> Path:
-    found = rows(out) if found is None else found
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(COLUMNS)
-    w.writerows(found)
+def write_csv(out: Path, head_rows: int = 500) -> tuple[Path, Found]:
+    """Stream the list into ``recapture.csv``; keep its first ``head_rows`` for the report."""
     path = Path(out) / "recapture.csv"
-    atomic_write_bytes(path, buf.getvalue().encode())
-    return path
+    found = Found()
+    con = connect(out)
+    try:
+        found.subjects = con.execute(f"SELECT count(DISTINCT subj) FROM ({SQL})").fetchone()[0]
+        cur = con.execute(SQL)
+        with atomic_text(path) as fh:
+            w = csv.writer(fh)
+            w.writerow(COLUMNS)
+            while chunk := cur.fetchmany(FETCH_ROWS):
+                w.writerows(chunk)
+                found.total += len(chunk)
+                found.head.extend(chunk[: max(0, head_rows - len(found.head))])
+    finally:
+        con.close()
+    return path, found
