@@ -18,9 +18,9 @@ advisory lock, released by the kernel when the holder dies).
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,7 +40,35 @@ class StoreLockedError(BiocapError):
     code = "audit_running"
 
 
+def _lock(fh) -> None:
+    """Take ``fh``'s exclusive lock or raise ``OSError`` (fcntl on POSIX, msvcrt on Windows:
+    both are dropped by the kernel when the holder dies)."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _unlock(fh) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 def _fsync_dir(path: Path) -> None:
+    if sys.platform == "win32":  # a folder cannot be opened to fsync there; NTFS journals it
+        return
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -87,8 +115,8 @@ class Store:
         self._seq = 0
         self._lock = open(self.out / ".lock", "a+")  # noqa: SIM115 (held for the run)
         try:
-            fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as e:
+            _lock(self._lock)
+        except OSError as e:
             self._lock.close()
             raise StoreLockedError(f"another audit is writing to {self.out}") from e
         self.removed_tmp = self._remove_partial()
@@ -134,7 +162,7 @@ class Store:
         if index is not None:
             index.close()
         if not self._lock.closed:
-            fcntl.flock(self._lock.fileno(), fcntl.LOCK_UN)
+            _unlock(self._lock)
             self._lock.close()
 
     def __enter__(self) -> Store:
