@@ -18,7 +18,7 @@ done
 bundle="${bundle:-$here}"
 if [ -f "$bundle" ]; then  # an archive: unpack it beside itself
   dir="$(dirname "$bundle")"
-  name="$(tar -tzf "$bundle" | head -1 | cut -d/ -f1)"
+  name="$(tar -tzf "$bundle" | awk -F/ 'NR == 1 { print $1 }')"  # reads to the end: no SIGPIPE
   tar -xzf "$bundle" -C "$dir"
   bundle="$dir/$name"
 fi

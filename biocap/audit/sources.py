@@ -202,8 +202,12 @@ def check_manifest(path: Path) -> None:
     if not path.is_file():
         raise InvalidParameterError(f"--manifest {path}: no such file", manifest=str(path))
     items = manifest_items(path)
-    next(items, None)
-    items.close()
+    try:
+        next(items, None)
+    except (OSError, ValueError, csv.Error) as e:  # not text, not Parquet, a broken file
+        raise InvalidParameterError(f"--manifest {path}: {e}", manifest=str(path)) from e
+    finally:
+        items.close()
 
 
 def enumerate_items(sources: Iterable[str], manifests: Iterable[str] = ()) -> Iterator[Item]:

@@ -82,3 +82,8 @@ def test_a_manifest_without_a_path_column_fails_before_any_work(tmp_path: Path) 
     assert not (tmp_path / "o").exists()
     with pytest.raises(InvalidParameterError, match="expected"):
         check_manifest(tmp_path / "m.xlsx")
+    (tmp_path / "bad.parquet").write_bytes(b"PAR1 not really")
+    (tmp_path / "bad.csv").write_bytes(b"\xff\xfe\x00binary")
+    for bad in ("bad.parquet", "bad.csv"):
+        with pytest.raises(InvalidParameterError):
+            check_manifest(tmp_path / bad)

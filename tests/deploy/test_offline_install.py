@@ -76,36 +76,32 @@ def test_bundle_installs_offline_and_scores_a_print(tmp_path: Path) -> None:
     )
     assert inst.returncode == 0, inst.stdout[-2000:] + inst.stderr[-3000:]
 
+    def installed(*args: str) -> str:
+        run = subprocess.run(
+            [str(venv / "bin" / args[0]), *args[1:]],
+            cwd=tmp_path,  # not the checkout: nothing may come from the repository
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 0, run.stderr[-3000:]
+        return run.stdout
+
     # installed from the wheel, not the checkout: package and models live in the venv
-    where = subprocess.run(
-        [
-            str(venv / "bin" / "python"),
-            "-c",
-            "import biocap, api.app; from biocap import models; "
-            "print(biocap.__file__); print(models.model_path('finger_quality.onnx'))",
-        ],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    where = installed(
+        "python",
+        "-c",
+        "import biocap, api.app; from biocap import models; "
+        "print(biocap.__file__); print(models.model_path('finger_quality.onnx'))",
     )
-    assert where.returncode == 0, where.stderr
-    package, model = where.stdout.split()
+    package, model = where.split()
     assert package.startswith(str(venv)) and model.startswith(str(venv))
 
     image = tmp_path / "print.png"
     image.write_bytes(print_png(2))
-    score = subprocess.run(
-        [str(venv / "bin" / "biocap"), "score", str(image), "--format", "jsonl"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert score.returncode == 0, score.stderr
-    record = json.loads(score.stdout)
+    score = installed("biocap", "score", str(image), "--format", "jsonl")
+    record = json.loads(score)
     assert record["modality"] == "finger" and 0 <= record["quality"] <= 100
     assert record.get("error") is None
 
