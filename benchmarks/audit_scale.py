@@ -177,7 +177,8 @@ def run(cmd: list[str], out: Path, *, stop_at: int | None, log: Path) -> dict[st
     if stop_at is None:
         stdout = proc.stdout.read().decode() if proc.stdout else ""
         if proc.returncode != 0:
-            raise RuntimeError(f"audit failed ({proc.returncode}); see {log}")
+            tail = log.read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"audit failed ({proc.returncode}):\n{tail}")
         summary = json.loads(stdout)
     return {
         "peak_rss_mib": round(watch.peak / 2**20, 1),

@@ -41,7 +41,7 @@ def _finger_code(position: str | None) -> int:
 
 def lines(out: Path) -> Iterator[str]:
     """The CSV's lines, header first, fetched from DuckDB a chunk at a time."""
-    con = connect(out)
+    con = connect(out, lean=True)
     try:
         cur = con.execute(_SQL)
         yield HEADER

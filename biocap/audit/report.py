@@ -361,7 +361,7 @@ def _short_models(models: str | None) -> str:
 
 
 def build(out: Path, found: Found, profile: str = "default") -> str:
-    con = connect(out)
+    con = connect(out, lean=True)
     try:
         try:
             meta = json.loads((Path(out) / "run.json").read_text()).get("latest", {})
