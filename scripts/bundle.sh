@@ -7,7 +7,9 @@
 #       for this machine: the Python running it ($PYTHON, else .venv/bin/python, else python3)
 #   scripts/bundle.sh --target windows|linux-x86_64|linux-aarch64 [--python 3.11] [--glibc 2.28]
 #       for another laptop: binary wheels only, resolved for that platform by uv (pip evaluates
-#       environment markers such as sys_platform for the machine it runs on, pypa/pip#11664)
+#       environment markers such as sys_platform for the machine it runs on, pypa/pip#11664).
+#       Every dependency needs a published wheel for the target: wsq has win_amd64 and
+#       x86_64 Linux wheels but none for aarch64, so build an ARM bundle on an ARM machine.
 set -euo pipefail
 caller=$PWD
 cd "$(dirname "$0")/.."
@@ -24,7 +26,7 @@ while [ $# -gt 0 ]; do
     --target) target="$2"; shift 2 ;;
     --python) pyver="$2"; shift 2 ;;
     --glibc) glibc="$2"; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "bundle.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done

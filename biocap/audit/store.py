@@ -78,7 +78,7 @@ def _fsync_dir(path: Path) -> None:
 
 @contextmanager
 def atomic_text(path: Path) -> Iterator[TextIO]:
-    """A text file written in the background of ``path`` and renamed over it when the block
+    """A text file written beside ``path`` and renamed over it when the block
     ends without an error (so a report of millions of lines is streamed, not held)."""
     tmp = path.with_name(path.name + ".tmp")
     try:
