@@ -110,17 +110,19 @@ class DoneIndex:
                     self.repeated += 1
                 else:
                     first[item.path] = item
-            keys = list(first)
-            seen, done = self._lookup("seen", keys), self._lookup("done", keys)
+            done = self._lookup("done", list(first))
+            self.skipped += len(done)
+            # only what will be scored needs remembering: a repeat of a done file is done too
+            keys = [k for k in first if k not in done]
+            seen = self._lookup("seen", keys) if keys else set()
+            self.repeated += len(seen)
             with self._transaction():
                 self.con.executemany(
                     "INSERT INTO seen VALUES (?)", ((k,) for k in keys if k not in seen)
                 )
-            self.repeated += len(seen)
-            self.skipped += len(done - seen)
-            for key, item in first.items():
-                if key not in seen and key not in done:
-                    yield item
+            for key in keys:
+                if key not in seen:
+                    yield first[key]
 
     def _lookup(self, table: str, keys: list[str]) -> set[str]:
         marks = ",".join("?" * len(keys))

@@ -22,7 +22,13 @@ from biocap import __version__
 from biocap.audit.engines import RunStats, drive, make_engine
 from biocap.audit.index import DoneIndex
 from biocap.audit.progress import Progress
-from biocap.audit.sources import Item, PathPattern, check_manifest, enumerate_items
+from biocap.audit.sources import (
+    Item,
+    PathPattern,
+    check_manifest,
+    count_items,
+    enumerate_items,
+)
 from biocap.audit.store import Store, record_run
 from biocap.audit.worker import Options
 from biocap.errors import InvalidParameterError
@@ -65,7 +71,7 @@ def _count_in_background(sources: list[str], manifests: list[str], bar: Progress
 
     def count() -> None:
         with contextlib.suppress(Exception):  # the scoring pass meets the same problem
-            bar.total = sum(1 for _ in enumerate_items(sources, manifests))
+            bar.total = count_items(sources, manifests)
 
     threading.Thread(target=count, name="biocap-audit-count", daemon=True).start()
 
@@ -142,10 +148,10 @@ def audit(
             },
         )
         bar = Progress(enabled=progress)
-        if progress:
-            _count_in_background(sources, manifests, bar)
         todo = _tracked(index.new_items(enumerate_items(sources, manifests)), index, bar)
         first = next(todo, None)  # walk past what is done before starting any worker
+        if progress:  # counted only now: the walk past what is done is a resume's critical path
+            _count_in_background(sources, manifests, bar)
         if first is not None:
             eng = make_engine(engine, workers, scheduler)
             try:
