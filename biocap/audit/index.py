@@ -8,9 +8,9 @@ is gone (parts deleted by hand to score them again) or cannot be read, it is reb
 parts. A part is added after its rename and folder fsync, so the cache never claims a source
 that no part holds.
 
-Sources met during a run go into a ``TEMP`` table (SQLite spills it to a temporary file), so a
-file named twice (a folder and a list, a manifest with repeats) is scored once, also at flat
-memory.
+Sources a run hands out for scoring go into a ``TEMP`` table (SQLite spills it to a temporary
+file), so a file named twice (a folder and a list, a manifest with repeats) is scored once, also
+at flat memory.
 """
 
 from __future__ import annotations
@@ -95,9 +95,6 @@ class DoneIndex:
 
     def __len__(self) -> int:
         return self.con.execute("SELECT count(*) FROM done").fetchone()[0]
-
-    def __contains__(self, src: str) -> bool:
-        return self.con.execute("SELECT 1 FROM done WHERE src = ?", (src,)).fetchone() is not None
 
     def new_items(self, items: Iterable[Item]) -> Iterator[Item]:
         """``items`` less those already committed and those met earlier in this run, in order,
