@@ -9,7 +9,10 @@ committed parts are read back (each must be a readable Parquet file, no id twice
 job, each image must appear exactly once with the reference run's quality.
 
     .venv/bin/python benchmarks/audit_kill_resume.py [--kills 20] [--images 400] [--seed 1]
-        [--engine local|dask]
+        [--engine local|dask] [--manifest] [--parts 4,16,0.5]
+
+Every job is checked twice: by pyarrow (each part readable, ids once, qualities unchanged) and
+by DuckDB over all the job's parts (reference ids missing, rows beyond one per id).
 """
 
 from __future__ import annotations
@@ -30,6 +33,19 @@ from tests.audit.helpers import bad_files, make_prints
 from tests.audit.kill_resume import kill_and_resume
 
 
+def write_manifest(root: Path, path: Path) -> None:
+    """Every file under ``root`` as a manifest row (subject and position from its path)."""
+    import csv
+
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["path", "subject", "position", "station"])
+        for f in sorted(p for p in root.rglob("*") if p.is_file()):
+            rel = f.relative_to(root)
+            station, subject = (*rel.parts, "", "")[:2]
+            w.writerow([f, subject, f.stem.split("_")[0], station])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kills", type=int, default=20)
@@ -37,6 +53,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--engine", choices=("local", "dask"), default="local")
+    ap.add_argument(
+        "--manifest", action="store_true", help="name the images in a CSV manifest, not a folder"
+    )
+    ap.add_argument(
+        "--parts",
+        default="4,16,0.5",
+        help="batch,part-rows,part-seconds of the audit (default 4,16,0.5: many commits)",
+    )
     ap.add_argument(
         "--json", type=Path, default=bench_env.REPO / "out/bench/audit_kill_resume.json"
     )
@@ -46,13 +70,19 @@ def main(argv: list[str] | None = None) -> int:
         inputs = Path(tmp) / "in"
         make_prints(inputs, args.images, distinct=8)
         bad_files(inputs / "zz_broken")
+        source = inputs
+        if args.manifest:
+            source = Path(tmp) / "manifest.csv"
+            write_manifest(inputs, source)
+        batch, part_rows, part_seconds = args.parts.split(",")
         rep = kill_and_resume(
-            inputs,
+            source,
             Path(tmp) / "work",
             args.kills,
             workers=args.workers,
             seed=args.seed,
             engine=args.engine,
+            parts=(int(batch), int(part_rows), float(part_seconds)),
         )
     doc = {
         **asdict(rep),
@@ -64,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{rep.kills} SIGKILLs over {rep.jobs} jobs ({rep.starts} starts), {rep.images} images "
         f"per job: lost {rep.lost}, scored twice {rep.duplicated}, quality changed "
         f"{rep.changed}, unreadable or leftover parts {rep.unreadable_parts}; partial .tmp "
-        f"parts seen right after a kill (removed on restart): {rep.partial_seen}"
+        f"parts seen right after a kill (removed on restart): {rep.partial_seen}; DuckDB: "
+        f"lost {rep.duckdb_lost}, twice {rep.duckdb_twice}"
     )
     print(f"committed rows at each kill: {rep.committed_at_kill}")
     print(f"kill delays (s): {rep.kill_delays_s}; uninterrupted run {rep.full_run_s:.2f} s")

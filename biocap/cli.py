@@ -245,12 +245,20 @@ def _add_audit_parser(sub) -> None:
         "audit",
         help="batch QA audit: score stored captures into Parquet (resumable), CSVs, HTML report",
         description="biocap audit SOURCE... --out DIR: score folders (recursed), file lists "
-        "(.txt/.lst) and ANSI/NIST-ITL / ISO 19794 files; rerun the same command after a kill "
-        'to finish. Also: biocap audit query DIR "SQL" (DuckDB, table `audit`) and '
-        "biocap audit report DIR.",
+        "(.txt/.lst), manifests (--manifest) and ANSI/NIST-ITL / ISO 19794 files; rerun the "
+        'same command after a kill to finish. Also: biocap audit query DIR "SQL" (DuckDB, '
+        "table `audit`) and biocap audit report DIR.",
     )
-    au.add_argument("sources", nargs="+", metavar="SOURCE", help="folder, file list or file")
+    au.add_argument("sources", nargs="*", metavar="SOURCE", help="folder, file list or file")
     au.add_argument("--out", type=Path, default=None, metavar="DIR", help="results folder")
+    au.add_argument(
+        "--manifest",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="CSV/TSV/Parquet with a path column and optional subject, position, station, "
+        "operator, day, attempt, modality columns (repeatable)",
+    )
     au.add_argument("--modality", choices=("auto", "finger", "face", "iris"), default="auto")
     au.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     au.add_argument("--engine", choices=("local", "dask"), default="local")

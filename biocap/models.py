@@ -2,6 +2,10 @@
 
 Nothing is ever downloaded: a missing or altered file is an error that names the file and the
 expected sha256 from ``models/MODELS.md``'s manifest (``models/manifest.json``).
+
+Where: ``$BIOCAP_MODELS``; else the checkout's ``models/`` beside the package (a source tree or
+an editable install); else ``<prefix>/share/biocap/models``, where a wheel installs them
+(``[tool.setuptools.data-files]``: the offline bundle of ``scripts/bundle.sh`` is such a wheel).
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sysconfig
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,8 +24,19 @@ class ModelFileError(RuntimeError):
     code = "model_unavailable"
 
 
+def _installed_dirs() -> list[Path]:
+    """``share/biocap/models`` under this interpreter's data prefix, then the user's."""
+    schemes = [sysconfig.get_default_scheme(), sysconfig.get_preferred_scheme("user")]
+    return [Path(sysconfig.get_path("data", s)) / "share" / "biocap" / "models" for s in schemes]
+
+
 def models_dir() -> Path:
-    return Path(os.environ.get("BIOCAP_MODELS", _REPO_MODELS))
+    if "BIOCAP_MODELS" in os.environ:
+        return Path(os.environ["BIOCAP_MODELS"])
+    for d in [_REPO_MODELS, *_installed_dirs()]:
+        if (d / "manifest.json").is_file():
+            return d
+    return _REPO_MODELS  # the error then names the checkout's folder
 
 
 def sha256_file(path: Path) -> str:

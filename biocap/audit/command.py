@@ -1,6 +1,7 @@
 """The ``biocap audit`` front door: three forms, parsed by ``biocap.cli``.
 
-- ``biocap audit SOURCE... --out DIR [options]``: score (resuming what DIR already holds);
+- ``biocap audit [SOURCE...] [--manifest FILE] --out DIR [options]``: score (resuming what DIR
+  already holds);
 - ``biocap audit query DIR "SQL" [--format table|csv|jsonl]``: DuckDB over DIR (table ``audit``);
 - ``biocap audit report DIR [--profile NAME]``: rebuild nfiq2.csv, recapture.csv, report.html.
 """
@@ -64,10 +65,14 @@ def run(args: argparse.Namespace) -> int:
 
     from biocap.audit.run import audit
 
-    if args.sources[0] == "query" and args.out is None:
+    verb = args.sources[0] if args.sources else None
+    if verb == "query" and args.out is None:
         return _query(args)
-    if args.sources[0] == "report" and args.out is None:
+    if verb == "report" and args.out is None:
         return _report(args)
+    if not args.sources and not args.manifest:
+        print("biocap audit: name a SOURCE or a --manifest FILE", file=sys.stderr)
+        return 2
     if args.out is None:
         print("biocap audit: --out DIR is required", file=sys.stderr)
         return 2
@@ -77,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     stats = audit(
         args.sources,
         args.out,
+        manifests=args.manifest,
         modality=args.modality,
         profile=args.profile,
         ppi=args.ppi,

@@ -175,7 +175,7 @@ def _crash_rows(item: Item, options: Options, exc: BaseException) -> list[dict[s
 
 def drive(
     engine,
-    items: list[Item],
+    items: Iterable[Item],
     options: Options,
     store: Store,
     *,
@@ -185,8 +185,9 @@ def drive(
     progress: Progress | None = None,
     max_tries: int = 2,
 ) -> RunStats:
-    """Score ``items`` on ``engine`` and commit every row through ``store``."""
-    stats = RunStats(files_total=len(items), engine=engine.name, workers=engine.workers)
+    """Score ``items`` on ``engine`` and commit every row through ``store``. ``items`` is
+    consumed lazily, a batch at a time, as workers free up (a generator of millions is fine)."""
+    stats = RunStats(engine=engine.name, workers=engine.workers)
     t0 = time.perf_counter()
     todo = _chunks(items, batch_size)
     retry: deque[tuple[list[Item], int]] = deque()

@@ -15,11 +15,11 @@ Columns as NFIQ 2's ``printCSVHeader`` writes them (default output, no ``-a``/``
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator
 from pathlib import Path
 
-from biocap.audit.query import connect
-from biocap.audit.store import atomic_write_bytes
+from biocap.audit.query import FETCH_ROWS, connect
+from biocap.audit.store import atomic_text
 
 HEADER = '"Filename",FingerCode,QualityScore,"OptionalError",Quantized,Resampled\n'
 
@@ -39,31 +39,32 @@ def _finger_code(position: str | None) -> int:
     return int(position) if position is not None and position.isdigit() else 0
 
 
-def lines(out: Path) -> list[str]:
-    con = connect(out)
+def lines(out: Path) -> Iterator[str]:
+    """The CSV's lines, header first, fetched from DuckDB a chunk at a time."""
+    con = connect(out, lean=True)
     try:
-        rows = con.execute(_SQL).fetchall()
+        cur = con.execute(_SQL)
+        yield HEADER
+        while chunk := cur.fetchmany(FETCH_ROWS):
+            yield from map(_line, chunk)
     finally:
         con.close()
-    text = [HEADER]
-    for ident, position, quality, failure, err_code, err_msg, ppi, ppi_source in rows:
-        name, code = _clean(ident), _finger_code(position)
-        if quality is None or quality == 255:
-            msg = err_msg or failure or err_code or "quality could not be computed"
-            if err_code:
-                msg = f"{err_code}: {msg}"
-            text.append(f'"{name}",{code},NA,"{_clean(msg)}",0,0\n')
-            continue
-        resampled = int(
-            ppi is not None and ppi_source in ("caller", "file") and abs(ppi - 500.0) > 5.0
-        )
-        text.append(f'"{name}",{code},{quality},,0,{resampled}\n')
-    return text
+
+
+def _line(row: tuple) -> str:
+    ident, position, quality, failure, err_code, err_msg, ppi, ppi_source = row
+    name, code = _clean(ident), _finger_code(position)
+    if quality is None or quality == 255:
+        msg = err_msg or failure or err_code or "quality could not be computed"
+        if err_code:
+            msg = f"{err_code}: {msg}"
+        return f'"{name}",{code},NA,"{_clean(msg)}",0,0\n'
+    resampled = int(ppi is not None and ppi_source in ("caller", "file") and abs(ppi - 500.0) > 5.0)
+    return f'"{name}",{code},{quality},,0,{resampled}\n'
 
 
 def write(out: Path, path: Path | None = None) -> Path:
     path = path or Path(out) / "nfiq2.csv"
-    buf = io.StringIO()
-    buf.writelines(lines(out))
-    atomic_write_bytes(path, buf.getvalue().encode())
+    with atomic_text(path) as fh:
+        fh.writelines(lines(out))
     return path

@@ -1,7 +1,10 @@
-"""A one-line progress bar on stderr: files done, images/s, ETA (no dependency, no threads).
+"""A one-line progress bar on stderr: files done, images/s, ETA (no dependency).
 
 On a terminal the line is redrawn in place (at most 4 times a second); into a log file or pipe a
-plain line is written every ``log_every_s`` seconds, so an overnight log stays short.
+plain line is written every ``log_every_s`` seconds, so an overnight log stays short. Sources are
+streamed, so the total is unknown at first: ``total`` is ``None`` until a counting thread
+(:func:`biocap.audit.run.audit`) sets it, and the line shows files found so far without an ETA.
+Files already committed by an earlier run count as done (``skipped``) but not into the rate.
 """
 
 from __future__ import annotations
@@ -22,13 +25,14 @@ def _clock(seconds: float) -> str:
 class Progress:
     def __init__(
         self,
-        total: int,
+        total: int | None = None,
         *,
         stream: TextIO | None = None,
         enabled: bool = True,
         log_every_s: float = 10.0,
     ) -> None:
         self.total, self.files, self.images, self.errors = total, 0, 0, 0
+        self.skipped = 0  # files committed by an earlier run, found while streaming
         self.stream = stream or sys.stderr
         self.enabled = enabled
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
@@ -43,15 +47,22 @@ class Progress:
 
     def line(self) -> str:
         dt = time.perf_counter() - self.t0
-        frac = self.files / self.total if self.total else 1.0
+        done = self.files + self.skipped
+        files_rate = self.files / dt if dt > 0 else 0.0
+        tail = (
+            f"{self.images} images  {self.rate():6.1f} img/s  {self.errors} errors  "
+            f"elapsed {_clock(dt)}"
+        )
+        skipped = f" ({self.skipped} done before)" if self.skipped else ""
+        if self.total is None:
+            return f"{done} files{skipped} (counting...)  {tail}"
+        total = max(self.total, done)
+        frac = done / total if total else 1.0
         width = 24
         bar = "#" * int(width * frac) + "-" * (width - int(width * frac))
-        files_rate = self.files / dt if dt > 0 else 0.0
-        eta = (self.total - self.files) / files_rate if files_rate > 0 else float("inf")
+        eta = (total - done) / files_rate if files_rate > 0 else float("inf")
         return (
-            f"[{bar}] {self.files}/{self.total} files {100 * frac:5.1f}%  "
-            f"{self.images} images  {self.rate():6.1f} img/s  {self.errors} errors  "
-            f"elapsed {_clock(dt)}  ETA {_clock(eta)}"
+            f"[{bar}] {done}/{total} files{skipped} {100 * frac:5.1f}%  {tail}  ETA {_clock(eta)}"
         )
 
     def update(self, files: int, images: int, errors: int) -> None:

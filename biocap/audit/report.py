@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from biocap.audit.query import connect
+from biocap.audit.recapture import Found
 from biocap.audit.store import atomic_write_bytes
 
 GALLERY_SIZE = 24
@@ -258,15 +259,18 @@ def _defects(con) -> str:
     return "".join(parts)
 
 
-def _recapture(found: list[tuple[Any, ...]]) -> str:
+def _recapture(found: Found) -> str:
     from biocap.audit.recapture import COLUMNS
 
-    subjects = len({r[0] for r in found})
     intro = (
-        f"<p>{len(found)} finger/face/eye captures of {subjects} subjects have no accepted "
-        "capture under the profile (also in <code>recapture.csv</code>).</p>"
+        f"<p>{found.total} finger/face/eye captures of {found.subjects} subjects have no "
+        "accepted capture under the profile (also in <code>recapture.csv</code>).</p>"
     )
-    return intro + _table(list(COLUMNS[:-1]), [r[:-1] for r in found])
+    head = [r[:-1] for r in found.head[:MAX_TABLE_ROWS]]
+    table = _table(list(COLUMNS[:-1]), head)
+    if found.total > len(head):
+        table += f'<p class="small">first {len(head)} of {found.total} rows</p>'
+    return intro + table
 
 
 def _thumbnail(src: str, kind: str, record: int | None) -> str | None:
@@ -356,8 +360,8 @@ def _short_models(models: str | None) -> str:
     return ", ".join(f"{name} ({digest[:12]})" for name, digest in pairs) or "none"
 
 
-def build(out: Path, found: list[tuple[Any, ...]], profile: str = "default") -> str:
-    con = connect(out)
+def build(out: Path, found: Found, profile: str = "default") -> str:
+    con = connect(out, lean=True)
     try:
         try:
             meta = json.loads((Path(out) / "run.json").read_text()).get("latest", {})
@@ -385,7 +389,7 @@ def build(out: Path, found: list[tuple[Any, ...]], profile: str = "default") -> 
     )
 
 
-def write(out: Path, found: list[tuple[Any, ...]], profile: str = "default") -> Path:
+def write(out: Path, found: Found, profile: str = "default") -> Path:
     path = Path(out) / "report.html"
     atomic_write_bytes(path, build(out, found, profile).encode())
     return path

@@ -1,19 +1,37 @@
-"""``biocap audit``: enumerate, skip what is committed, score on an engine, derive the reports."""
+"""``biocap audit``: stream the sources, skip what is committed, score on an engine, derive.
+
+Nothing is listed up front: items flow from the sources (:mod:`biocap.audit.sources`) through
+the on-disk done-index (:mod:`biocap.audit.index`) into the engine's batches, so the driver's
+memory stays flat and a resume starts scoring as soon as it has walked past what is done. A
+second thread counts the sources for the progress line's total and ETA.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
 from biocap import __version__
 from biocap.audit.engines import RunStats, drive, make_engine
+from biocap.audit.index import DoneIndex
 from biocap.audit.progress import Progress
-from biocap.audit.sources import PathPattern, enumerate_items
+from biocap.audit.sources import (
+    Item,
+    PathPattern,
+    check_manifest,
+    count_items,
+    enumerate_items,
+)
 from biocap.audit.store import Store, record_run
 from biocap.audit.worker import Options
+from biocap.errors import InvalidParameterError
 
 MODALITY_CHOICES = ("auto", "finger", "face", "iris")
 
@@ -47,10 +65,29 @@ def model_hashes() -> str:
     return ";".join(f"{name}={entries[name]['sha256']}" for name in sorted(entries))
 
 
+def _count_in_background(sources: list[str], manifests: list[str], bar: Progress) -> None:
+    """Set ``bar.total`` once every source is counted (a second, cheap pass: no stat, no
+    lookups), so a run of millions shows an ETA long before its enumeration is over."""
+
+    def count() -> None:
+        with contextlib.suppress(Exception):  # the scoring pass meets the same problem
+            bar.total = count_items(sources, manifests)
+
+    threading.Thread(target=count, name="biocap-audit-count", daemon=True).start()
+
+
+def _tracked(items: Iterator[Item], index: DoneIndex, bar: Progress) -> Iterator[Item]:
+    for item in items:
+        bar.skipped = index.skipped
+        yield item
+    bar.skipped = index.skipped
+
+
 def audit(
     sources: list[str],
     out: Path,
     *,
+    manifests: list[str] | tuple[str, ...] = (),
     modality: str = "auto",
     profile: str = "default",
     ppi: float | None = None,
@@ -65,15 +102,20 @@ def audit(
     progress: bool = True,
     derive: bool = True,
 ) -> RunStats:
-    """Score every source file not yet committed under ``out``; then rebuild the CSVs and the
-    HTML report from all committed rows (this run's and earlier runs')."""
+    """Score every source file (and manifest row) not yet committed under ``out``; then
+    rebuild the CSVs and the HTML report from all committed rows (this run's and earlier)."""
     from biocap.policy import load_profile
 
     if modality not in MODALITY_CHOICES:
         raise ValueError(f"modality must be one of {MODALITY_CHOICES}")
+    sources, manifests = [str(s) for s in sources], [str(m) for m in manifests]
+    if not sources and not manifests:
+        raise InvalidParameterError("nothing to audit: name a SOURCE or a --manifest")
     load_profile(profile)  # a bad profile fails here, not in every worker
     if pattern:
         PathPattern(pattern)
+    for m in manifests:
+        check_manifest(Path(m))  # a manifest without a path column fails now, not mid-run
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     run_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
@@ -89,30 +131,33 @@ def audit(
         models=model_hashes(),
     )
     with Store(out, run_id) as store:
-        items = list(enumerate_items(sources))
-        done = store.done()
-        todo = [i for i in items if i.path not in done]
+        index = store.index
         record_run(
             out,
             {
                 "run_id": run_id,
-                "sources": [str(s) for s in sources],
+                "sources": sources,
+                "manifests": manifests,
                 "engine": engine,
                 "scheduler": scheduler,
                 "workers": workers,
-                "files_total": len(items),
-                "files_already_done": len(items) - len(todo),
+                "files_already_done": len(index),
+                "parts_indexed": store.parts_indexed,
                 "partial_parts_removed": store.removed_tmp,
                 **{k: v for k, v in asdict(options).items() if k != "run_id"},
             },
         )
-        bar = Progress(len(todo), enabled=progress)
-        if todo:
+        bar = Progress(enabled=progress)
+        todo = _tracked(index.new_items(enumerate_items(sources, manifests)), index, bar)
+        first = next(todo, None)  # walk past what is done before starting any worker
+        if progress:  # counted only now: the walk past what is done is a resume's critical path
+            _count_in_background(sources, manifests, bar)
+        if first is not None:
             eng = make_engine(engine, workers, scheduler)
             try:
                 stats = drive(
                     eng,
-                    todo,
+                    itertools.chain([first], todo),
                     options,
                     store,
                     batch_size=batch_size,
@@ -122,11 +167,13 @@ def audit(
                 )
             finally:
                 eng.close()
-            bar.close()
         else:
             stats = RunStats(engine=engine)
-        stats.files_total = len(items)
-        stats.files_skipped = len(items) - len(todo)
+        bar.total = stats.files_scored + index.skipped  # exact now (repeats not counted)
+        bar.close()
+        stats.files_skipped = index.skipped
+        stats.files_total = stats.files_scored + index.skipped
+        stats.extra["files_repeated"] = index.repeated
         if derive and store.part_files():
             from biocap.audit.finish import derive_outputs
 

@@ -163,6 +163,7 @@ class _Scorer:
 
     def score(self, item: Item) -> list[dict[str, Any]]:
         fields = self.pattern.match(item.path) if self.pattern else {}
+        fields.update(item.fields)  # a manifest's columns win over the path
         t0 = time.perf_counter()
         kind = item.kind
         try:

@@ -32,36 +32,71 @@ class KillReport:
     changed: int = 0  # rows whose quality differs from an uninterrupted run
     partial_seen: int = 0  # .tmp parts found right after a kill (removed by the next start)
     unreadable_parts: int = 0
+    duckdb_lost: int = 0  # the same two checks again, by DuckDB over all parts of each job
+    duckdb_twice: int = 0
     kill_delays_s: list[float] = field(default_factory=list)
     committed_at_kill: list[int] = field(default_factory=list)
     full_run_s: float = 0.0
 
     @property
     def ok(self) -> bool:
-        return not (self.lost or self.duplicated or self.changed or self.unreadable_parts)
+        bad = self.lost or self.duplicated or self.changed or self.unreadable_parts
+        return not (bad or self.duckdb_lost or self.duckdb_twice)
 
 
-def command(inputs: Path, out: Path, workers: int, engine: str = "local") -> list[str]:
+#: small batches and parts: many commits, so kills land in every phase of the protocol.
+SMALL_PARTS = (4, 16, 0.5)
+
+
+def command(
+    inputs: Path,
+    out: Path,
+    workers: int,
+    engine: str = "local",
+    parts: tuple[int, int, float] = SMALL_PARTS,
+) -> list[str]:
+    """The audit command; ``inputs`` is a folder, or a ``.csv``/``.parquet`` manifest."""
+    batch, part_rows, part_seconds = parts
+    source = ["--manifest", str(inputs)] if inputs.suffix in (".csv", ".parquet") else [str(inputs)]
     return [
         sys.executable,
         "-m",
         "biocap.cli",
         "audit",
-        str(inputs),
+        *source,
         "--out",
         str(out),
         "--workers",
         str(workers),
         "--batch",
-        "4",
+        str(batch),
         "--part-rows",
-        "16",
+        str(part_rows),
         "--part-seconds",
-        "0.5",
+        str(part_seconds),
         "--quiet",
         "--engine",
         engine,
     ]
+
+
+def duckdb_check(out: Path, reference: Path) -> tuple[int, int]:
+    """(ids of ``reference`` missing from ``out``, rows of ``out`` beyond one per id)."""
+    import duckdb
+
+    def view(folder: Path) -> str:
+        glob = str(folder / "parts" / "part-*.parquet").replace("'", "''")
+        return f"read_parquet('{glob}', union_by_name = true)"
+
+    con = duckdb.connect()
+    try:
+        lost = con.execute(
+            f"SELECT count(*) FROM {view(reference)} r ANTI JOIN {view(out)} o USING (id)"
+        ).fetchone()[0]
+        twice = con.execute(f"SELECT count(*) - count(DISTINCT id) FROM {view(out)}").fetchone()[0]
+    finally:
+        con.close()
+    return lost, twice
 
 
 def _start(cmd: list[str]) -> subprocess.Popen:
@@ -97,19 +132,26 @@ def run_to_completion(cmd: list[str], timeout_s: float = 600) -> float:
 
 
 def kill_and_resume(
-    inputs: Path, work: Path, kills: int, *, workers: int = 2, seed: int = 0, engine: str = "local"
+    inputs: Path,
+    work: Path,
+    kills: int,
+    *,
+    workers: int = 2,
+    seed: int = 0,
+    engine: str = "local",
+    parts: tuple[int, int, float] = SMALL_PARTS,
 ) -> KillReport:
     """Kill ``kills`` times in total (over as many jobs as that takes); verify every job."""
     rng = random.Random(seed)
     rep = KillReport()
     ref_out = work / "reference"
-    rep.full_run_s = run_to_completion(command(inputs, ref_out, workers, engine))
+    rep.full_run_s = run_to_completion(command(inputs, ref_out, workers, engine, parts))
     reference = dict(committed(ref_out)[0])
     rep.images = len(reference)
     while rep.kills < kills:
         rep.jobs += 1
         out = work / f"job{rep.jobs}"
-        cmd = command(inputs, out, workers, engine)
+        cmd = command(inputs, out, workers, engine, parts)
         while True:
             rep.starts += 1
             p = _start(cmd)
@@ -142,4 +184,7 @@ def kill_and_resume(
         rep.changed += sum(got[k] != q for k, q in reference.items() if k in got)
         if list((out / "parts").glob("*.tmp")):
             rep.unreadable_parts += 1  # a partial file left after a completed run
+        lost, twice = duckdb_check(out, ref_out)
+        rep.duckdb_lost += lost
+        rep.duckdb_twice += twice
     return rep

@@ -50,12 +50,14 @@ def test_recapture_lists_positions_without_an_accepted_capture(out: Path) -> Non
     keys = [(r[0], r[2], r[4], r[5]) for r in found]  # subject, position, attempts, best
     assert keys == [("B", "1", 1, None), ("c1", "", 1, None), ("A", "3", 2, 30)]
     assert found[0][7] == "corrupt_image" and found[2][8] == "a4"
-    text = recapture.write_csv(out, found).read_text()
-    assert next(csv.reader(io.StringIO(text))) == list(recapture.COLUMNS)
+    path, summary = recapture.write_csv(out, head_rows=2)
+    table = list(csv.reader(io.StringIO(path.read_text())))
+    assert table[0] == list(recapture.COLUMNS) and len(table) == 1 + len(found)
+    assert summary.total == 3 and summary.subjects == 3 and summary.head == found[:2]
 
 
 def test_nfiq2_lines(out: Path) -> None:
-    lines = nfiq2_csv.lines(out)
+    lines = list(nfiq2_csv.lines(out))
     assert lines[0] == nfiq2_csv.HEADER
     assert '"a2",2,70,,0,0\n' in lines
     assert '"b1",1,NA,"corrupt_image: bad",0,0\n' in lines
@@ -68,7 +70,7 @@ def test_nfiq2_sanitises_like_nfiq2() -> None:
 
 
 def test_report_page(out: Path) -> None:
-    page = report.build(out, recapture.rows(out))
+    page = report.build(out, recapture.write_csv(out)[1])
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page
     assert "A" in page and "finger.low_quality" in page
     assert page.count("<svg") >= 3

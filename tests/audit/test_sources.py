@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from biocap.audit.index import DoneIndex
 from biocap.audit.sources import PathPattern, enumerate_items, modality_from_path
 from biocap.errors import InvalidParameterError
 
@@ -58,13 +59,19 @@ def test_enumerate_folders_lists_and_files(tmp_path: Path) -> None:
     (tmp_path / "other.dat").write_bytes(b"1")
     lst = tmp_path / "list.txt"
     lst.write_text("# batch\na/x.png\n\nother.dat\n")
-    items = list(enumerate_items([str(tmp_path / "a"), str(lst), str(tmp_path / "missing.png")]))
+    sources = [str(tmp_path / "a"), str(lst), str(tmp_path / "missing.png")]
+    items = list(enumerate_items(sources))
     paths = [Path(i.path).relative_to(tmp_path).as_posix() for i in items]
-    # x.png is named twice (folder and list): enumerated once
-    assert paths == ["a/b/t.an2", "a/b/y.wsq", "a/x.png", "other.dat", "missing.png"]
+    # streamed as found: x.png is named twice (folder and list)
+    assert paths == ["a/b/t.an2", "a/b/y.wsq", "a/x.png", "a/x.png", "other.dat", "missing.png"]
     kinds = [i.kind for i in items]
-    assert kinds == ["nist", "image", "image", "unknown", "image"]
+    assert kinds == ["nist", "image", "image", "image", "unknown", "image"]
     assert all(os.path.isabs(i.path) for i in items)
+    (tmp_path / "out").mkdir()
+    index = DoneIndex(tmp_path / "out")  # the run's done-index drops the repeat
+    unique = [Path(i.path).name for i in index.new_items(enumerate_items(sources))]
+    assert unique == ["t.an2", "y.wsq", "x.png", "other.dat", "missing.png"]
+    assert index.repeated == 1 and index.skipped == 0
 
 
 def test_symlinked_folders_are_followed_without_looping(tmp_path: Path) -> None:

@@ -62,3 +62,43 @@ def test_a_crash_while_writing_leaves_no_part_and_nothing_marked_done(
     with Store(tmp_path, "r2") as s:
         assert s.done() == {"a"}  # "b" is scored again by the resumed run
         assert not list((tmp_path / "parts").glob("*.tmp"))
+
+
+def _sources(out: Path) -> list[str]:
+    import sqlite3
+
+    con = sqlite3.connect(out / "done.sqlite")
+    try:
+        return sorted(s for (s,) in con.execute("SELECT src FROM done"))
+    finally:
+        con.close()
+
+
+def test_done_index_catches_up_with_parts_it_missed_and_rebuilds_when_parts_go(
+    tmp_path: Path,
+) -> None:
+    from biocap.audit.sources import Item
+
+    with Store(tmp_path, "r1") as s:
+        s.write([_row("a"), _row("b")])
+        kept = s.write([_row("c")])
+    # a kill between a part's rename and its index commit: the part exists, the index lacks it
+    with Store(tmp_path, "r2") as s:
+        s.index.con.execute("DELETE FROM done WHERE src = 'c'")
+        s.index.con.execute("DELETE FROM parts WHERE name = ?", (kept.name,))
+    with Store(tmp_path, "r3") as s:
+        assert s.parts_indexed == 1 and s.done() == {"a", "b", "c"}
+        items = [Item(x, "image") for x in ("a", "d", "c", "e", "d")]
+        assert [i.path for i in s.index.new_items(items)] == ["d", "e"]
+        assert (s.index.skipped, s.index.repeated) == (2, 1)
+    # parts deleted by hand (to score them again): the index forgets them too
+    next(p for p in s.part_files() if p != kept).unlink()
+    with Store(tmp_path, "r4") as s:
+        assert s.index.rebuilt and s.done() == {"c"}
+    # a damaged index file is a cache: rebuilt from the parts
+    (tmp_path / "done.sqlite").write_bytes(b"not a database" * 100)
+    for extra in ("done.sqlite-wal", "done.sqlite-shm"):
+        (tmp_path / extra).unlink(missing_ok=True)
+    with Store(tmp_path, "r5") as s:
+        assert s.done() == {"c"}
+    assert _sources(tmp_path) == ["c"]
