@@ -58,11 +58,13 @@ PLACES = ("core", "upper", "lower", "left", "right")
 
 @dataclass(frozen=True, slots=True)
 class BlockKinds:
-    """Per-block masks ``(rows, cols)`` of each kind, before regions are cut from them."""
+    """Per-block masks ``(rows, cols)`` of each kind, before regions are cut from them, and
+    the print's area: its foreground with the holes a smear may leave in it."""
 
     smudged: np.ndarray
     worn: np.ndarray
     dry: np.ndarray
+    area: np.ndarray
 
 
 def block_kinds(ctx: Context, t: DefectThresholds = DEFAULT_THRESHOLDS) -> BlockKinds | None:
@@ -77,17 +79,17 @@ def block_kinds(ctx: Context, t: DefectThresholds = DEFAULT_THRESHOLDS) -> Block
     ref_contrast, ref_std = levels[0]
     light = f.mean >= t.dry_mean_grey
     dry = judged & light & (ctx.ridges.fragment_share >= t.dry_fragment_share)
+    # Smears and worn ridges are grey (ink over the ridges, flattened skin that still touches);
+    # a light patch without ridges is skin that did not touch (dry, lifted, the finger's edge).
     flat = judged & (f.profile_std < t.region_contrast_share * ref_contrast)
-    flat &= (f.std < t.region_flat_share * ref_std) & ~dry
-    # A smear is ink spread over the ridges: grey. A light patch without ridges is skin that
-    # did not touch (dry, lifted), not a smudge.
-    lost = (f.coherence < t.smudge_coherence) & ~light
+    flat &= (f.std < t.region_flat_share * ref_std) & ~light
+    lost = f.coherence < t.smudge_coherence
     # A smear so even that segmentation left a hole in the print.
     film = inner & holes & ~light
     smudged = _closed((flat & lost) | film) & inner
     dry = _closed(dry) & inner & ~smudged
     worn = _closed(flat & ~lost) & inner & ~smudged & ~dry
-    return BlockKinds(smudged, worn, dry)
+    return BlockKinds(smudged, worn, dry, f.foreground | holes)
 
 
 def _holes(fg: np.ndarray) -> np.ndarray:
@@ -117,7 +119,7 @@ def find_regions(ctx: Context, t: DefectThresholds = DEFAULT_THRESHOLDS) -> list
     kinds = block_kinds(ctx, t)
     if kinds is None:
         return []
-    fg = ctx.fg
+    fg = kinds.area
     min_blocks = t.region_min_area_mm2 / BLOCK_MM2
     core = _core_cell(fg)
     n_fg = max(int(np.count_nonzero(fg)), 1)
