@@ -106,10 +106,13 @@ def _fragment_share(labels: np.ndarray, area: np.ndarray, ridge: np.ndarray, b: 
     of component ``k``, 0 = not ridge). The box's last row / column of blocks may pass the
     image edge: they are padded with non-ridge pixels.
 
+    Read on every other pixel of every other row (a block's ~500 ridge pixels give ~125
+    samples, a share to about +-0.05): the per-pixel look-up of the labels is the cost here.
     Masks are 0/255 ``uint8`` so that OpenCV's area resize gives block means to 1/255.
     """
     small = np.where(area < FRAGMENT_PX, 255, 0).astype(np.uint8)
     small[0] = 0
+    labels, ridge, b = labels[::2, ::2], ridge[::2, ::2], b // 2
     h, w = labels.shape
     rows, cols = -(-h // b), -(-w // b)
 
