@@ -1,33 +1,32 @@
 """Local defects found on the block quality map: smudged, dry-broken and worn regions.
 
 NFIQ 2 and ISO/IEC 29794-4 score a print as a whole; an operator needs to know that *the core*
-is smeared, not that the print is "a bit worse". Every block of the eroded foreground (the
-border ring, where the finger leaves the platen, is not judged) is read from the fields computed
-once per image (:mod:`biocap.finger.fields`, :mod:`biocap.finger.ridges`):
+is smeared, not that the print is "a bit worse". Every block of the inner foreground (eroded by
+one block: the border ring, where the finger leaves the platen, is not judged) is read from the
+fields computed once per image (:mod:`biocap.finger.fields`, :mod:`biocap.finger.ridges`):
 
 - **flat**: its ridge-valley modulation (profile std) is below ``region_contrast_share`` of the
-  print's own typical modulation (80th percentile over the inner blocks) and its grey std below
-  ``region_flat_share`` of the print's typical std: the ridges have gone, and what is left is not
-  the black-and-white of dry dots. Relative to the print, so that a low-contrast sensor (FVC
-  2002 DB3) is not flat everywhere; a print worn all over is the global ``finger.worn``.
+  print's own typical modulation (80th percentile over the inner blocks), its grey std below
+  ``region_flat_share`` of the typical std (dry dots stay black on white), and it is grey, not
+  light (mean below ``dry_mean_grey``: skin that did not touch is no smear). Relative to the
+  print, so that a low-contrast sensor (FVC 2002 DB3) is not flat everywhere; a print worn all
+  over is the global ``finger.worn``.
 - **smudged** (``finger.smudged_region``): a flat block whose orientation certainty is below
-  ``smudge_coherence``: the ridge flow is lost (smear, grease, a slid finger).
+  ``smudge_coherence`` (the ridge flow is lost: smear, grease, a slid finger), or a grey hole
+  that a smear too even to be foreground leaves in the print.
 - **worn** (``finger.worn``): a flat block that keeps its direction: shallow ridges.
-- **dry** (``finger.dry_broken``): at least ``dry_fragment_share`` of its ridge pixels lie in
-  short fragments (:data:`biocap.finger.ridges.FRAGMENT_PX`) and its mean grey is at least
-  ``dry_mean_grey``: ridges broken into dots on a light print.
+- **dry** (``finger.dry_broken``): a light block with at least ``dry_fragment_share`` of its
+  ridge pixels in short fragments (:data:`biocap.finger.ridges.FRAGMENT_PX`): dots.
 
-Each kind's blocks are closed with a 3x3 block kernel (a smudge keeps a few ridged blocks inside
-it; they do not make it two smudges), then split into 8-connected regions on the block grid;
-regions smaller than ``region_min_area_mm2`` are dropped. (Parameters: the ``region_``, ``smudge_``
-and ``dry_`` fields of :class:`~biocap.finger.defects.DefectThresholds`, chosen by
-``benchmarks/finger_regions.py``.) A region's **place** is ``core`` when it covers
-at least a quarter of the foreground blocks in the middle third (rows and columns) of the
-print's bounding box, where the core of a plain impression lies; otherwise the third (upper,
-lower, left, right) towards which its centroid lies. A smear so even that segmentation made
-it a hole in the foreground (blocks enclosed by the print, grey rather than platen-light) is
-smudged too. Everything is array work on the block grid (about a hundred blocks): no loop over
-blocks.
+Each kind is closed with a 3x3 block kernel (a smudge keeps a few ridged blocks inside; they do
+not make it two smudges) and cut into 8-connected regions of at least ``region_min_area_mm2``; a
+smudge takes in the worn blocks around it (its half-smeared rim keeps a direction). A region's
+**place** is ``core`` when it covers at least a third of the foreground blocks in the middle third
+(rows and columns) of the print's bounding box, where the core of a plain impression lies;
+otherwise the third (upper, lower, left, right) towards which its centroid lies. Parameters: the
+``region_``, ``smudge_`` and ``dry_`` fields of :class:`~biocap.finger.defects.DefectThresholds`
+(``benchmarks/finger_regions.py`` chose the area and reports what they find). Everything is array
+work on the block grid (about a hundred blocks): no loop over blocks.
 """
 
 from __future__ import annotations
@@ -150,8 +149,8 @@ def _cut(mask: np.ndarray, min_blocks: float) -> list[np.ndarray]:
 
 def _severity(code: str, place: str) -> Severity:
     """A smudged or worn core is an error (the core holds the minutiae a matcher relies on);
-    dry, broken ridges are a warning everywhere: on FVC 2002 DB1, the 34 of 80 prints with a
-    dry region fail 16.8 % of their genuine bozorth3 comparisons against 15.5 % for the others
+    dry, broken ridges are a warning everywhere: on FVC 2002 DB1, the 33 of 80 prints with a
+    dry region fail 16.9 % of their genuine bozorth3 comparisons against 15.5 % for the others
     (``benchmarks/finger_regions.py``), so a retake would cost a try for nothing; the operator
     still sees where and what to do."""
     return Severity.ERROR if place == "core" and code != DRY_BROKEN else Severity.WARNING
@@ -183,7 +182,7 @@ def _place(blocks: np.ndarray, fg: np.ndarray, core: np.ndarray) -> str:
 
 
 def _outline(blocks: np.ndarray) -> tuple[tuple[tuple[float, float], ...], ...]:
-    """Outer boundary polygons of ``blocks`` through block corners, in block units."""
+    """Outer boundary polygons of ``blocks``, in block units."""
     # Upscaled 4x, the contour through the boundary pixels' centres runs 1/8 block inside the
     # region's edge: close enough to draw.
     up = cv2.resize(blocks.view(np.uint8), None, fx=4, fy=4, interpolation=cv2.INTER_NEAREST)
