@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 import pytest
 
+from biocap import catalogue
 from biocap.assessment import Severity
 from biocap.capture import Capture
 from biocap.finger import assess
@@ -170,6 +171,18 @@ def test_regions_in_the_map_answer_are_in_the_decoded_images_pixels(prints) -> N
         assert len(points) >= 4
         assert (points[:, 0] >= x0).all() and (points[:, 0] <= x1).all()
         assert (points[:, 1] >= y0).all() and (points[:, 1] <= y1).all()
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_every_local_defect_and_place_has_operator_words(lang: str) -> None:
+    for code in REGION_CODES:
+        entry = catalogue.lookup(code, lang)
+        assert entry["message"] != code and entry["action"]
+        assert catalogue.label(code, lang) != code
+    names = {catalogue.label(f"finger.place.{p}", lang) for p in PLACES}
+    assert len(names) == len(PLACES) and not any(n.startswith("finger.") for n in names)
+    if lang != "en":  # translated, not the English fallback
+        assert catalogue.lookup(SMUDGED_REGION, lang) != catalogue.lookup(SMUDGED_REGION, "en")
 
 
 # --- shared real images ----------------------------------------------------------------------
