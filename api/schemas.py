@@ -31,6 +31,9 @@ class DefectOut(BaseModel):
     code: str = Field(description="<modality>.<defect>, e.g. finger.too_light")
     severity: str = Field(description="warning or error")
     evidence: dict[str, float] = {}
+    place: str | None = Field(
+        None, description="local defects: core, upper, lower, left or right (of the print)"
+    )
     message: str
     action: str
 
@@ -67,9 +70,24 @@ class AttemptsOut(BaseModel):
     attempts: list[AttemptOut]
 
 
+class RegionOut(BaseModel):
+    code: str = Field(description="the local defect, e.g. finger.smudged_region")
+    severity: str = Field(description="error when it covers the core, else warning")
+    place: str = Field(description="core, upper, lower, left or right")
+    share: float = Field(description="share of the foreground blocks it covers")
+    blocks: int
+    box: list[float] = Field(description="[x0, y0, x1, y1] in the decoded image's pixels")
+    outline: list[list[list[float]]] = Field(description="polygons of [x, y] image pixels")
+    label: str = Field(description="short name of the defect, in the request's language")
+    place_label: str = Field(description="the place, in the request's language")
+
+
 class QualityMapOut(BaseModel):
     block_px: float | None = Field(description="a block's side in the decoded image's pixels")
     values: list[list[int]] = Field(description="per block 0-100, 255 = background")
+    regions: list[RegionOut] = Field(
+        [], description="local defects on the map (smudged, dry-broken, worn regions)"
+    )
 
 
 class LatencyOut(BaseModel):

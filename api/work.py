@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from biocap import catalogue
 from biocap.assessment import Assessment
 from biocap.capture import Capture
 from biocap.errors import InvalidParameterError
@@ -140,7 +141,7 @@ def assess(data: bytes, req: AssessRequest, limits: Limits, default_profile: str
     }
     if req.with_map:
         full = a.to_dict(with_map=True)
-        rec["quality_map"] = full.get("quality_map")
+        rec["quality_map"] = _labelled(full.get("quality_map"), req.lang)
         rec["overlay"] = full.get("overlay") or {}
         rec["preview"] = _preview(capture)
     rec["latency_ms"] = {
@@ -148,6 +149,17 @@ def assess(data: bytes, req: AssessRequest, limits: Limits, default_profile: str
         "assess": round(1000 * (t2 - t1), 3),
     }
     return Assessed(rec, int(a.quality), verdict, capture.position, t2 - t0)
+
+
+def _labelled(qmap: dict[str, Any] | None, lang: str) -> dict[str, Any] | None:
+    """The map's regions with their names in the operator's language, for the page to write."""
+    if qmap is None:
+        return None
+    for r in qmap.get("regions", []):
+        modality = r["code"].split(".")[0]
+        r["label"] = catalogue.label(r["code"], lang)
+        r["place_label"] = catalogue.label(f"{modality}.place.{r['place']}", lang)
+    return qmap
 
 
 def face_token(data: bytes, fmt: str, limits: Limits) -> bytes:

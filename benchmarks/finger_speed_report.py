@@ -6,8 +6,8 @@
    warm-up pass), timed by :mod:`biocap.bench.latency` as ``biocap bench`` times it: wall and
    CPU time per image, p50 and p95, decode and assess apart.
 2. The same images split into stages (:mod:`biocap.bench.finger.stages`: prepare, segmentation,
-   fields, ridge segments, measures, features, model; "rest" is what ``assess`` adds: defects,
-   quality map).
+   fields, ridge segments, measures, regions, features, model; "rest" is what ``assess`` adds:
+   defects, quality map).
 3. ``biocap score <folder> --format jsonl`` as a child process on one core: the per-record
    ``ms`` (decode + assess) and the wall time per image including start-up.
 NFIQ 2's times come from ``finger/nfiq2_scores.tsv`` (one core of a 2-core machine of this kind;

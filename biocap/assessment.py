@@ -60,17 +60,58 @@ class MeasureSpec:
 
 @dataclass(frozen=True, slots=True)
 class Defect:
-    """A defect code (``finger.worn`` ...) with severity and the evidence that raised it."""
+    """A defect code (``finger.worn`` ...) with severity and the evidence that raised it.
+
+    ``place`` says where a local defect lies (``core``, ``upper``, ``lower``, ``left``,
+    ``right``); None for a defect of the whole capture."""
 
     code: str
     severity: Severity
     evidence: dict[str, float] = field(default_factory=dict)
+    place: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "code": self.code,
             "severity": str(self.severity),
             "evidence": {k: _round(v) for k, v in self.evidence.items()},
+        }
+        if self.place is not None:
+            out["place"] = self.place
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A local defect on the quality map's block grid: the blocks it covers, where it lies,
+    its share of the foreground, and its outline (polygons of ``(x, y)`` in block units, so a
+    display scales them by the map's ``block_px``)."""
+
+    code: str
+    severity: Severity
+    place: str
+    share: float
+    blocks: np.ndarray  # bool (rows, cols), the quality map's grid
+    outline: tuple[tuple[tuple[float, float], ...], ...] = ()
+
+    def to_dict(self, block_px: float) -> dict[str, object]:
+        rows, cols = np.nonzero(self.blocks)
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "place": self.place,
+            "share": _round(self.share),
+            "blocks": int(rows.size),
+            "box": [
+                _round(block_px * int(cols.min())),
+                _round(block_px * int(rows.min())),
+                _round(block_px * (int(cols.max()) + 1)),
+                _round(block_px * (int(rows.max()) + 1)),
+            ],
+            "outline": [
+                [[_round(block_px * x), _round(block_px * y)] for x, y in poly]
+                for poly in self.outline
+            ],
         }
 
 
@@ -81,6 +122,7 @@ class Assessment:
     ``quality`` is 0-100 (higher is better) or 255 with ``failure_reason`` set.
     ``quality_map`` is an optional per-block ``uint8`` map (0-100, 255 = background) whose
     blocks are ``block_px`` of the capture's pixels wide.
+    ``regions`` are local defects on that map (a smudge, a dry patch), shown with the map.
     ``overlay`` is JSON-able geometry in image pixels for a display to draw (face box and
     landmarks, iris circles ...); named by the core, e.g. ``{"pupil": [x, y, r]}``.
     """
@@ -92,6 +134,7 @@ class Assessment:
     failure_reason: str | None = None
     quality_map: np.ndarray | None = None
     block_px: float | None = None
+    regions: list[Region] = field(default_factory=list)
     overlay: dict[str, object] = field(default_factory=dict)
 
     def has(self, code: str) -> bool:
@@ -106,7 +149,11 @@ class Assessment:
             "measures": {k: m.to_dict() for k, m in self.measures.items()},
         }
         if with_map and self.quality_map is not None:
-            out["quality_map"] = {"block_px": self.block_px, "values": self.quality_map.tolist()}
+            out["quality_map"] = {
+                "block_px": self.block_px,
+                "values": self.quality_map.tolist(),
+                "regions": [r.to_dict(self.block_px or 1.0) for r in self.regions],
+            }
         if with_map and self.overlay:
             out["overlay"] = self.overlay
         return out

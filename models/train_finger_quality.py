@@ -33,7 +33,7 @@ def main() -> None:
     args = ap.parse_args()
 
     ts = load_training_set(args.data)
-    oof = dict(zip(ts.keys, to_quality(cross_fitted(ts)), strict=True))
+    oof = dict(zip(ts.keys, to_quality(cross_fitted(ts), ts.smudged_share), strict=True))
     nfiq2 = load_nfiq2_reference(args.data)["nfiq2"]
     for name, s in evaluate_sets(oof, args.data, baseline=nfiq2).items():
         print(f"{name:14s} AUC {s.auc:.4f}  NFIQ 2 {s.baseline_auc:.4f}  diff CI {s.diff_ci}")

@@ -41,6 +41,8 @@ function query() {
     const v = $(name).value.trim();
     if (v) q.set(name, v);
   }
+  const lang = new URLSearchParams(location.search).get("lang");  // e.g. /?lang=vi
+  if (lang) q.set("lang", lang);
   return q;
 }
 
@@ -122,8 +124,10 @@ function draw(url, res) {
     canvas.height = img.naturalHeight;
     const g = canvas.getContext("2d");
     g.drawImage(img, 0, 0);
+    const lw = Math.max(2, img.naturalWidth / 300);
     if (res.quality_map) drawMap(g, res.quality_map);
-    if (res.overlay) drawOverlay(g, res.overlay, Math.max(2, img.naturalWidth / 300));
+    if (res.quality_map && res.quality_map.regions) drawRegions(g, res.quality_map.regions, lw);
+    if (res.overlay) drawOverlay(g, res.overlay, lw);
     canvas.dataset.drawn = "1";
   };
   img.onerror = () => {
@@ -141,6 +145,35 @@ function drawMap(g, map) {
     g.fillStyle = `hsla(${hue}, 85%, 45%, 0.35)`;
     g.fillRect(x * b, y * b, b, b);
   }));
+}
+
+// Local defects (smudge, dry ridges, worn ridges): outlined, red for errors, amber for
+// warnings, and named with the service's label in the operator's language.
+function drawRegions(g, regions, lw) {
+  const canvas = g.canvas;
+  canvas.dataset.regions = String(regions.length);
+  canvas.dataset.regionLabels = regions.map((r) => `${r.label} (${r.place_label})`).join("; ");
+  const size = Math.max(12, Math.round(canvas.width / 28));
+  g.font = `bold ${size}px sans-serif`;
+  g.textBaseline = "top";
+  for (const r of regions) {
+    const colour = r.severity === "error" ? "#ff3b30" : "#ff9f0a";
+    g.lineWidth = lw;
+    g.strokeStyle = colour;
+    for (const poly of r.outline) {
+      g.beginPath();
+      poly.forEach(([x, y], i) => (i ? g.lineTo(x, y) : g.moveTo(x, y)));
+      g.closePath();
+      g.stroke();
+    }
+    const text = `${r.label} (${r.place_label})`;
+    const x = Math.min(Math.max(r.box[0], 0), Math.max(canvas.width - g.measureText(text).width - 6, 0));
+    const y = Math.max(r.box[1] - size - 6, 0);
+    g.fillStyle = colour;
+    g.fillRect(x, y, g.measureText(text).width + 6, size + 4);
+    g.fillStyle = "#fff";
+    g.fillText(text, x + 3, y + 2);
+  }
 }
 
 // Overlay geometry named by the cores: [x, y, r] circles (iris, pupil), [x0, y0, x1, y1] boxes

@@ -44,3 +44,12 @@ def lookup(code: str, lang: str = DEFAULT_LANG) -> dict[str, str]:
     if entry is None:
         return {"message": code, "action": ""}
     return {"message": entry["message"], "action": entry.get("action", "")}
+
+
+def label(code: str, lang: str = DEFAULT_LANG) -> str:
+    """The short ``label`` of ``code`` (drawn beside a region on the print); English when
+    ``lang`` lacks it, the code itself when no language has one."""
+    for entries in (_load(lang), _load(DEFAULT_LANG)):
+        if text := entries.get(code, {}).get("label"):
+            return text
+    return code

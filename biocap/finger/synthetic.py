@@ -11,6 +11,8 @@ finger.
   noise by orientation-steered band-pass filtering, in the spirit of SFinGe (Cappelli et al.).
 - ``dry``, ``wet``, ``worn``, ``partial``, ``off_centre``, ``scar``: each simulates one capture
   defect that :mod:`biocap.finger.defects` names; :func:`blank` is an empty platen.
+- ``smudge``, ``dry_patch``, ``worn_patch``: a *local* defect inside a soft ellipse of known
+  centre and size (:func:`region_mask`), for the region detector (:mod:`biocap.finger.regions`).
 
 Degradations take and return ``uint8 (h, w)`` grey prints such as :func:`fingerprint` makes.
 Angles follow :class:`biocap.finger.fields.Fields`: the *ridge direction*, measured from the image
@@ -230,6 +232,87 @@ def scar(img: np.ndarray, seed: int = 0, count: int = 4, width_px: int = 10) -> 
     s = cv2.GaussianBlur(lines.astype(np.float32) / 255.0, (0, 0), 1.0) * _finger_mask(img)
     f = img.astype(np.float32)
     return _to_uint8(f + s * np.maximum(_background_grey(img) - f, 0.0))
+
+
+def region_mask(
+    img: np.ndarray,
+    centre: tuple[float, float] | None = None,
+    axes: tuple[float, float] | None = None,
+) -> np.ndarray:
+    """Soft ellipse ``float32 (h, w)`` in ``[0, 1]`` where a local degradation applies.
+
+    ``centre`` is ``(x, y)`` px (default: the middle of the print), ``axes`` the half-axes
+    ``(ax, ay)`` px (default: a quarter of the print's width and height, ~20 % of its area). The
+    mask is 0.5 on the ellipse and falls off over ~4 px, so its area is that of the ellipse.
+    """
+    x0, y0, x1, y1 = _print_box(img)
+    if centre is None:
+        centre = ((x0 + x1) / 2.0, (y0 + y1) / 2.0)
+    if axes is None:
+        axes = (0.25 * (x1 - x0), 0.25 * (y1 - y0))
+    return _soft_ellipse(img.shape, centre, axes, softness_px=4.0)
+
+
+def smudge(
+    img: np.ndarray,
+    centre: tuple[float, float] | None = None,
+    axes: tuple[float, float] | None = None,
+    seed: int = 0,
+    blotch: float = 60.0,
+) -> np.ndarray:
+    """Smudged region (``finger.smudged_region``): ridge flow lost inside :func:`region_mask`.
+
+    Grease or sweat smeared on the platen, or a finger that slid while pressed, fills the valleys
+    of a patch: the ridges merge into the patch's mean ink level (a Gaussian of 5 px keeps
+    ~0.2 % of a 9 px ridge period's modulation), with blotchy smear marks (``blotch`` grey
+    levels peak to peak, ~8 px features) and the sensor's noise on top. ``blotch=0`` is a plain
+    grey film.
+    """
+    rng = np.random.default_rng(seed)
+    f = img.astype(np.float32)
+    flat = cv2.GaussianBlur(f, (0, 0), 5.0)
+    blotch = blotch * (_smooth_noise(img.shape, rng, scale_px=8.0) - 0.5)
+    noise = rng.normal(0.0, 3.0, img.shape).astype(np.float32)
+    m = region_mask(img, centre, axes)
+    return _to_uint8(f + m * (flat + blotch + noise - f))
+
+
+def dry_patch(
+    img: np.ndarray,
+    centre: tuple[float, float] | None = None,
+    axes: tuple[float, float] | None = None,
+    seed: int = 0,
+) -> np.ndarray:
+    """Dry, broken ridges (``finger.dry_broken``) inside :func:`region_mask`.
+
+    Dry skin touches the platen only at points of the ridges: each ridge breaks into dots and
+    short dashes (a random contact field with ~3 px features, touching 30 % of the area) as
+    dark as a moist ridge; elsewhere the skin leaves nothing, as light as the empty platen.
+    The rest of the print is unchanged.
+    """
+    rng = np.random.default_rng(seed)
+    f = img.astype(np.float32)
+    ink = np.maximum(BACKGROUND_GREY - f, 0.0)  # how much the finger darkens the platen
+    field = _smooth_noise(img.shape, rng, scale_px=3.0)
+    contact = np.clip((field - np.quantile(field, 0.7)) * 12.0 + 0.5, 0.0, 1.0)
+    m = region_mask(img, centre, axes)
+    return _to_uint8(f + m * ink * (1.0 - contact))
+
+
+def worn_patch(
+    img: np.ndarray,
+    centre: tuple[float, float] | None = None,
+    axes: tuple[float, float] | None = None,
+    seed: int = 0,
+) -> np.ndarray:
+    """Worn region (``finger.worn`` with a place): :func:`worn` inside :func:`region_mask`.
+
+    The ridges of part of the pad are flattened (manual work wears the pad unevenly): there the
+    ridge-valley modulation drops to 15 % around the local mean, the flow stays.
+    """
+    m = region_mask(img, centre, axes)
+    f = img.astype(np.float32)
+    return _to_uint8(f + m * (worn(img, seed).astype(np.float32) - f))
 
 
 # --- helpers --------------------------------------------------------------------------------

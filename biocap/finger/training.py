@@ -19,8 +19,10 @@ import numpy as np
 from biocap.io import read
 
 from .core import analyse, features_of, prepare
+from .defects import SMUDGED_REGION
 from .features import FEATURE_NAMES
 from .measures import compute_measures
+from .regions import find_regions
 
 FVC_SETS = ("fvc2002_db1_b", "fvc2002_db3_b", "fvc2002_db4_b")
 SCORE_CAP = 100.0
@@ -32,10 +34,12 @@ class TrainingSet:
     x: np.ndarray  # (n, len(FEATURE_NAMES))
     y: np.ndarray  # (n,) target in [0, 1]
     groups: np.ndarray  # (n,) "set/finger": one fold unit
+    #: (n,) share of the foreground in smudged regions, which ``assess`` takes off the quality
+    smudged_share: np.ndarray
 
 
 def load_training_set(data_root: Path, sets: Iterable[str] = FVC_SETS) -> TrainingSet:
-    keys, rows, targets, groups = [], [], [], []
+    keys, rows, targets, groups, smudged = [], [], [], [], []
     for name in sets:
         scores: dict[str, list[float]] = defaultdict(list)
         with (data_root / "finger" / "pairs" / f"{name}.tsv").open() as f:
@@ -48,10 +52,14 @@ def load_training_set(data_root: Path, sets: Iterable[str] = FVC_SETS) -> Traini
             grey, _ = prepare(read(data_root / "finger" / name / file))
             ctx = analyse(grey)
             rows.append(features_of(ctx, compute_measures(ctx)))
+            regions = find_regions(ctx)
+            smudged.append(sum(r.share for r in regions if r.code == SMUDGED_REGION))
             targets.append(float(np.mean(scores[file])))
             keys.append((name, file))
             groups.append(f"{name}/{file.split('_')[0]}")
-    return TrainingSet(keys, np.vstack(rows), np.asarray(targets), np.asarray(groups))
+    return TrainingSet(
+        keys, np.vstack(rows), np.asarray(targets), np.asarray(groups), np.asarray(smudged)
+    )
 
 
 def make_model():
@@ -87,9 +95,13 @@ def cross_fitted(ts: TrainingSet, folds: int = 5, repeats: int = 5, seed: int = 
     return pred
 
 
-def to_quality(pred: np.ndarray) -> np.ndarray:
-    """Same mapping as ``biocap.finger.model.predict_utility``."""
-    return np.clip(np.rint(100.0 * pred), 0, 100)
+def to_quality(pred: np.ndarray, smudged_share: np.ndarray | None = None) -> np.ndarray:
+    """Same mapping as ``assess``: ``biocap.finger.model.predict_utility``, then, with the
+    images' smudged shares, ``biocap.finger.core.usable_quality``."""
+    q = np.clip(np.rint(100.0 * pred), 0, 100)
+    if smudged_share is None:
+        return q
+    return np.rint(q * np.maximum(1.0 - smudged_share, 0.0))
 
 
 def fit(ts: TrainingSet):

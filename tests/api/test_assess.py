@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from api.schemas import AssessResponse
-from biocap.finger.synthetic import fingerprint
+from biocap.finger.synthetic import fingerprint, smudge
 from biocap.io import decode
 from biocap.io.iso19794 import RecordImage, build
 from tests.api.conftest import error_of, make_client, png
@@ -53,6 +53,24 @@ def test_quality_map_blocks_cover_the_decoded_image_at_any_ppi(client, finger_pn
         rows, cols = len(qmap["values"]), len(qmap["values"][0])
         # the grid covers the image and overshoots it by less than one block
         assert 0 <= rows * b - image["height"] < b + 1 and 0 <= cols * b - image["width"] < b + 1
+
+
+def test_local_defects_are_in_the_map_labelled_in_the_operators_language(client) -> None:
+    smeared = png(smudge(fingerprint(seed=4)))
+    for lang, label, place in (("en", "smudge", "core"), ("vi", "vết nhòe", "vùng lõi")):
+        r = client.post(f"/v1/finger/assess?ppi=500&map=true&lang={lang}", content=smeared)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        AssessResponse.model_validate(body)
+        assert body["decision"] == "retake"
+        (defect,) = [d for d in body["defects"] if d["code"] == "finger.smudged_region"]
+        assert defect["place"] == "core" and defect["severity"] == "error"
+        (region,) = body["quality_map"]["regions"]
+        assert region["code"] == "finger.smudged_region"
+        assert (region["label"], region["place_label"]) == (label, place)
+        assert region["outline"] and len(region["box"]) == 4
+    clean = client.post("/v1/finger/assess?ppi=500&map=true", content=png(fingerprint(seed=4)))
+    assert clean.json()["quality_map"]["regions"] == []
 
 
 def test_raw_grey_frame(client) -> None:

@@ -66,6 +66,36 @@ def test_page_scores_a_dropped_fingerprint(browser, live_server: str, tmp_path: 
     browser.save_screenshot(str(tmp_path / "page.png"))  # kept by pytest in its tmp folder
 
 
+def test_page_outlines_and_names_a_smudged_region(browser, live_server: str, tmp_path) -> None:
+    """A smeared core: the page outlines the region in red and writes its name in the
+    language of the page's ``lang`` (here Vietnamese, from the service's catalogue)."""
+    from selenium.webdriver.common.by import By
+
+    from biocap.finger.synthetic import fingerprint, smudge
+
+    browser.get(live_server + "/?lang=vi")
+    _wait(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+    browser.execute_script("document.body.dataset.state = ''")
+    image = tmp_path / "smudged.png"
+    image.write_bytes(png(smudge(fingerprint(seed=5))))
+    _upload(browser, image)
+    _wait(browser, lambda d: d.find_element(By.ID, "canvas").get_attribute("data-drawn"))
+    canvas = browser.find_element(By.ID, "canvas")
+    assert browser.find_element(By.ID, "decision").text.lower() == "retake"
+    assert canvas.get_attribute("data-regions") == "1"
+    assert canvas.get_attribute("data-region-labels") == "vết nhòe (vùng lõi)"
+    # the outline and the label's box are painted in the error red (#ff3b30)
+    red = browser.execute_script(
+        """const c = document.getElementById('canvas');
+           const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+           let n = 0; for (let i = 0; i < d.length; i += 4)
+             if (d[i] > 230 && d[i+1] > 40 && d[i+1] < 80 && d[i+2] > 30 && d[i+2] < 70) n++;
+           return n;"""
+    )
+    assert red > 300
+    browser.save_screenshot(str(tmp_path / "smudged_page.png"))
+
+
 def test_page_shows_retake_and_errors(browser, live_server: str, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 

@@ -125,6 +125,30 @@ def test_degradations_do_what_they_say(prints: dict[int, np.ndarray]) -> None:
     assert lifted[~cv2.dilate(mask.astype(np.uint8), np.ones((9, 9))).astype(bool)].sum() == 0
 
 
+@pytest.mark.parametrize("kind", ["smudge", "dry_patch", "worn_patch"])
+def test_local_degradations_stay_inside_their_region(prints: dict[int, np.ndarray], kind) -> None:
+    """Outside :func:`region_mask` nothing changes; inside, the ridges lose their depth
+    (smudge, worn patch) or break into dots on a light ground (dry patch)."""
+    img = prints[2]
+    x0, y0, x1, y1 = S._print_box(img)
+    where = {"centre": (x0 + 0.4 * (x1 - x0), y0 + 0.6 * (y1 - y0)), "axes": (60.0, 45.0)}
+    out = getattr(S, kind)(img, seed=4, **where)
+    assert out.dtype == np.uint8 and out.shape == img.shape
+    assert np.array_equal(out, getattr(S, kind)(img, seed=4, **where))
+    m = S.region_mask(img, **where)
+    assert np.abs(out.astype(np.int16) - img)[m < 0.002].max() <= 1
+    inside = m > 0.99
+    assert 0.8 * np.pi * 60 * 45 < inside.sum() < np.pi * 60 * 45  # the ellipse asked for
+    depth, before = _ridge_depth(out)[inside].mean(), _ridge_depth(img)[inside].mean()
+    if kind == "dry_patch":
+        ink = out < S.BACKGROUND_GREY - 20  # dark pixels: what the dots keep
+        assert ink[inside].mean() < 0.6 * (img < S.BACKGROUND_GREY - 20)[inside].mean()
+        assert out[inside].mean() > img[inside].mean() + 30  # lighter
+    else:
+        assert depth < 0.35 * before
+        assert abs(float(out[inside].mean()) - float(img[inside].mean())) < 15  # same ink level
+
+
 @pytest.mark.parametrize("period_px", [0.0, -3.0, 1.5, float("nan")])
 def test_impossible_periods_are_refused(period_px: float) -> None:
     with pytest.raises(ValueError, match="period_px"):

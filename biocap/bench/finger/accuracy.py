@@ -3,8 +3,9 @@
 Scores compared per set and pooled (protocol: ``../shared/data/README.md``):
 
 - biocap cross-fitted: finger-level out-of-fold predictions of the utility model
-  (``training.cross_fitted`` -> ``to_quality``); no image is scored by a model that saw its
-  finger. The honest number; needs scikit-learn (the ``train`` extra).
+  (``training.cross_fitted`` -> ``to_quality``, less the smudged share as ``assess`` does); no
+  image is scored by a model that saw its finger. The honest number; needs scikit-learn (the
+  ``train`` extra).
 - biocap shipped: ``biocap.finger.assess`` with the model in ``models/``, which was trained on
   these very images: in-sample, optimistic, reported apart.
 - NFIQ 2 and the mindtct minutiae count (``finger/nfiq2_scores.tsv``), random and oracle.
@@ -93,7 +94,8 @@ def cross_fitted_scores(data: Path) -> dict[ImageKey, float]:
     from biocap.finger.training import cross_fitted, load_training_set, to_quality
 
     ts = load_training_set(data)
-    return dict(zip(ts.keys, to_quality(cross_fitted(ts)).tolist(), strict=True))
+    q = to_quality(cross_fitted(ts), ts.smudged_share)
+    return dict(zip(ts.keys, q.tolist(), strict=True))
 
 
 def images_under(folder: Path) -> list[Path]:

@@ -21,6 +21,7 @@ from biocap.finger.defects import NOT_A_FINGERPRINT
 from biocap.finger.fields import compute_fields, segment
 from biocap.finger.measures import Context, compute_measures
 from biocap.finger.model import predict_utility
+from biocap.finger.regions import find_regions
 from biocap.finger.ridges import count_segments
 
 #: in the order ``assess`` runs them; "decode" before and "rest" after are added generically.
@@ -30,6 +31,7 @@ STAGES = (
     "fields",  # orientation, ridge-valley profiles, spectra, clarity (segmentation excluded)
     "ridge_segments",
     "measures",
+    "regions",  # local defects on the block grid (biocap.finger.regions)
     "features",
     "model",
 )
@@ -51,10 +53,12 @@ def stage_times(capture: Capture, assessment: Assessment) -> dict[str, float] | 
     t4 = ns()
     measures = compute_measures(ctx)
     t5 = ns()
-    x = features_of(ctx, measures)
+    find_regions(ctx)
     t6 = ns()
-    predict_utility(x)
+    x = features_of(ctx, measures)
     t7 = ns()
+    predict_utility(x)
+    t8 = ns()
     seg = t3 - t2
-    spans = (t1 - t0, seg, t2 - t1 - seg, t4 - t3, t5 - t4, t6 - t5, t7 - t6)
+    spans = (t1 - t0, seg, t2 - t1 - seg, t4 - t3, t5 - t4, t6 - t5, t7 - t6, t8 - t7)
     return {name: span / 1e6 for name, span in zip(STAGES, spans, strict=True)}
