@@ -53,7 +53,7 @@ class Texture:
     background_grey: float
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class FingerSegment:
     """One finger found in a slap (image pixels at 500 ppi, angles in degrees).
 
@@ -74,6 +74,9 @@ class FingerSegment:
     touches_edge: bool
     crease_found: bool
     cells: np.ndarray = field(repr=False)  # (n, 2) row, col of its distal cells
+    span: tuple[float, float] = (0.0, 0.0)  # across the hand (upright frame, mm)
+    bottom: float = 0.0  # the distal phalanx's lowest point (upright frame, mm)
+    label: int = 0  # its value in ``Segmentation.labels``
     position: int = 0
 
 
@@ -85,7 +88,7 @@ class Segmentation:
     hand_angle_deg: float
     fingers: list[FingerSegment]
     extra: list[dict[str, float]]
-    merged: list[tuple[int, int]]  # indices into ``fingers`` whose tips were split apart
+    merged: list[tuple[int, int]]  # labels of fingertips split apart (pressed together)
     texture: Texture
     labels: np.ndarray  # (rows, cols) int32: finger index + 1 of every foreground cell, 0 bg
     shape: tuple[int, int]  # image (h, w) at 500 ppi
@@ -251,17 +254,107 @@ def segment(grey: np.ndarray, expected: int) -> Segmentation:
         labels_up.astype(np.float32), inv, (cols, rows), flags=cv2.INTER_NEAREST
     )
     labels = labels.astype(np.int32) * fg
-    fingers, extra = [], []
+    found = []
     for i, (r, c) in enumerate(tips):
         seg = _distal(labels == i + 1, tex, angle, (r, c), inv)
-        if seg is None:
-            continue
-        if seg.area_mm2 < MIN_FINGER_AREA_MM2:
-            extra.append({"area_mm2": seg.area_mm2, "x": seg.centre[0], "y": seg.centre[1]})
-            continue
-        fingers.append(seg)
-    fingers.sort(key=lambda f: f.tip[0])
-    return Segmentation(angle, fingers, extra, [], tex, labels, grey.shape)
+        if seg is not None:
+            seg.label = i + 1
+            found.append(seg)
+    fingers, extra = _select(found, expected)
+    merged: list[tuple[int, int]] = []
+    if 0 < len(fingers) < expected:
+        fingers, merged, dropped = _split_wide(fingers, labels, tex, angle, expected)
+        extra += [_blob(f) for f in dropped]
+    return Segmentation(angle, fingers, extra, merged, tex, labels, grey.shape)
+
+
+def _select(
+    found: list[FingerSegment], expected: int
+) -> tuple[list[FingerSegment], list[dict[str, float]]]:
+    """Fingertips among the parts found, left to right; the rest as extra blobs.
+
+    A part too small for a fingertip is dropped as a fragment; a part lying right below a
+    fingertip's distal phalanx (its tip within that phalanx's span across the hand) is that
+    finger's lower phalanx; a part with less than a third of the fingertips' typical ridge
+    contrast is a smudge, a latent or a bandage. If more parts remain than the slap can
+    hold, the most ridged (contrast x sqrt(area)) are the fingers.
+    """
+    big = [f for f in found if f.area_mm2 >= MIN_FINGER_AREA_MM2]
+    big.sort(key=lambda f: f.tip[1])
+    kept: list[FingerSegment] = []
+    for f in big:
+        lower = any(
+            k.span[0] - 1.0 <= f.tip[0] <= k.span[1] + 1.0 and f.tip[1] > k.bottom - 3.0
+            for k in kept
+        )
+        if not lower:
+            kept.append(f)
+    extra = []
+    if kept:
+        typical = float(np.median(sorted(f.ridge_std for f in kept)[-expected:]))
+        weak = [f for f in kept if f.ridge_std < typical / 3.0]
+        kept = [f for f in kept if f.ridge_std >= typical / 3.0]
+        extra += weak
+    if len(kept) > expected:
+        kept.sort(key=lambda f: f.ridge_std * np.sqrt(f.area_mm2), reverse=True)
+        extra += kept[expected:]
+        kept = kept[:expected]
+    kept.sort(key=lambda f: f.tip[0])
+    return kept, [_blob(f) for f in extra]
+
+
+def _blob(f: FingerSegment) -> dict[str, float]:
+    return {"area_mm2": round(f.area_mm2, 1), "x": round(f.centre[0]), "y": round(f.centre[1]),
+            "ridge_std": round(f.ridge_std, 1)}  # fmt: skip
+
+
+def _split_wide(
+    fingers: list[FingerSegment], labels: np.ndarray, tex: Texture, angle: float, expected: int
+) -> tuple[list[FingerSegment], list[tuple[int, int]], list[FingerSegment]]:
+    """Fingertips pressed together form one part about twice a finger wide: split the widest
+    such part at its narrowest column (across the hand) and measure both halves."""
+    widths = sorted(f.width_mm for f in fingers)
+    typical = float(np.median(widths[:-1])) if len(widths) > 1 else 15.0
+    merged, dropped = [], []
+    for _ in range(expected):
+        wide = max(fingers, key=lambda f: f.width_mm)
+        if wide.width_mm < 1.55 * min(typical, 18.0):
+            break
+        if len(fingers) >= expected:  # a weak extra part took a place: two fingers are one
+            weakest = min(
+                (f for f in fingers if f is not wide),
+                key=lambda f: f.ridge_std * np.sqrt(f.area_mm2),
+                default=None,
+            )
+            if weakest is None:
+                break
+            fingers = [f for f in fingers if f is not weakest]
+            dropped.append(weakest)
+        cells = labels == wide.label
+        ys, xs = np.nonzero(cells)
+        ha, _ = _axes(angle)
+        u = (np.stack([xs, ys], 1) + 0.5) @ ha
+        lo, hi = np.percentile(u, [2, 98])
+        bins = np.arange(lo, hi + 1.0)
+        occ = np.histogram(u, bins)[0]
+        a, b = int(0.3 * len(occ)), max(int(0.7 * len(occ)), int(0.3 * len(occ)) + 1)
+        cut = lo + a + int(np.argmin(occ[a:b]))
+        new_label = int(labels.max()) + 1
+        right = np.zeros_like(cells)
+        right[ys[u >= cut], xs[u >= cut]] = True
+        labels[right] = new_label
+        halves = []
+        for lab in (wide.label, new_label):
+            seg = _distal(labels == lab, tex, angle, (0, 0), None)
+            if seg is not None and seg.area_mm2 >= MIN_FINGER_AREA_MM2 / 2:
+                seg.label = lab
+                halves.append(seg)
+        if len(halves) != 2:
+            break
+        fingers = [f for f in fingers if f is not wide] + halves
+        fingers.sort(key=lambda f: f.tip[0])
+        merged.append((halves[0].label, halves[1].label))
+    return fingers, merged, dropped
 
 
 def _markers(up: np.ndarray, tips: list[tuple[int, int]]) -> np.ndarray:
@@ -368,6 +461,8 @@ def _distal(
         touches_edge=touches,
         crease_found=found,
         cells=cells_rc,
+        span=(float(tu.min()) * CELL_MM, float(tu.max()) * CELL_MM),
+        bottom=float(tv.max()) * CELL_MM,
     )
 
 
@@ -389,32 +484,40 @@ def _grow(corners, across, down, margin):
 
 def _lean_deg(u: np.ndarray, v: np.ndarray) -> float:
     """The cells' lean from the v axis (deg, positive = top to the right), from their second
-    moments; 0 when they are not longer along v than across."""
+    moments, trusted in proportion to how elongated they are (a round pad has no direction)."""
     if u.size < 10:
         return 0.0
     du, dv = u - u.mean(), v - v.mean()
     suu, svv, suv = (du * du).mean(), (dv * dv).mean(), (du * dv).mean()
     if svv <= suu:
         return 0.0
-    return float(np.clip(np.degrees(0.5 * np.arctan2(-2.0 * suv, svv - suu)), -20.0, 20.0))
+    aspect = float(np.sqrt(svv / max(suu, 1e-9)))
+    trust = float(np.clip((aspect - 1.1) / 0.35, 0.0, 1.0))
+    lean = np.degrees(0.5 * np.arctan2(-2.0 * suv, svv - suu))
+    return float(np.clip(trust * lean, -15.0, 15.0))
 
 
 def _crease(occ: np.ndarray, mass: np.ndarray, width: float) -> tuple[float, bool]:
-    """Distal crease (cells below the tip): where the ridge mass per row first falls below
-    45 % of the pad's, between 0.8 and 1.9 finger widths; else the deepest dip there under
-    75 %; else 1.45 widths."""
+    """Distal crease (cells below the tip), searched 0.8-1.9 finger widths below the tip: the
+    first row where the finger is less than 35 % as wide as its pad, or carries less than 30 %
+    of the pad's ridge mass (cells x texture) per row; else the deepest dip there under 60 %
+    of the pad's mass; else 1.45 widths."""
     n = len(occ)
     lo, hi = int(0.8 * width), min(int(1.9 * width), n)
     default = float(min(1.45 * width, n))
-    pad = mass[int(0.2 * width) : max(int(0.7 * width), int(0.2 * width) + 1)]
-    ref = float(np.median(pad)) if pad.size else 0.0
-    if hi <= lo or ref <= 0:
+    a, b = int(0.2 * width), max(int(0.7 * width), int(0.2 * width) + 1)
+    if hi <= lo or mass[a:b].size == 0:
         return (float(n) if hi <= lo else default), False
-    prof = np.convolve(mass, np.ones(3) / 3.0, mode="same")[lo:hi]
-    low = np.flatnonzero(prof < 0.45 * ref)
+    ref_occ, ref_mass = float(np.median(occ[a:b])), float(np.median(mass[a:b]))
+    if ref_mass <= 0:
+        return default, False
+    k = np.ones(3) / 3.0
+    o = np.convolve(occ, k, mode="same")[lo:hi]
+    m = np.convolve(mass, k, mode="same")[lo:hi]
+    low = np.flatnonzero((o < 0.35 * ref_occ) | (m < 0.3 * ref_mass))
     if low.size:
         return float(lo + low[0]), True
-    j = int(np.argmin(prof))
-    if prof[j] < 0.75 * ref and 0 < j < len(prof) - 1:
+    j = int(np.argmin(m))
+    if m[j] < 0.6 * ref_mass and 0 < j < len(m) - 1:
         return float(lo + j), True
     return default, False
