@@ -1,0 +1,97 @@
+"""``POST /v1/finger/slap/assess`` through the in-process app (slaps from synthetic prints)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from biocap.finger.slap import generate as G
+from biocap.io import iso19794
+
+from .conftest import error_of, png
+
+URL = "/v1/finger/slap/assess"
+PLAIN = dataclasses.replace(G.DEV_STYLE, p_missing=0.0, p_edge=0.0, p_over_rotated=0.0)
+
+
+@pytest.fixture(scope="module")
+def slaps() -> dict[str, bytes]:
+    sources = G.synthetic_sources(8, seed=60)
+    out = {}
+    for i, kind in enumerate(("right", "left", "thumbs")):
+        rng = np.random.default_rng(100 + i)
+        out[kind] = png(G.generate_slap(kind, G.pick_prints(sources, rng, 6), rng, PLAIN).image)
+    return out
+
+
+def test_raw_slap(client, slaps):
+    r = client.post(URL, params={"slap": "right", "ppi": 500, "lang": "vi"}, content=slaps["right"])
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["slap"] == "right" and body["position"] == 13
+    assert body["decision"] in {"accept", "retake"}
+    positions = [f["position"] for f in body["fingers"]]
+    assert positions == sorted(positions) and set(positions) <= {2, 3, 4, 5}
+    for f in body["fingers"]:
+        assert len(f["box"]["corners"]) == 4 and 0 <= f["quality"] <= 100
+        assert f["name"].startswith("ngón")
+
+
+def test_whole_tenprint_in_one_request(client, slaps):
+    files = {k: (f"{k}.png", v, "image/png") for k, v in slaps.items()}
+    r = client.post(URL, files=files, params={"missing": "5:amputated"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [s["slap"] for s in body["slaps"]] == ["right", "left", "thumbs"]
+    assert body["slaps"][0]["declared"] == [{"position": 5, "amp": "XX"}]
+
+
+def test_swapped_hands_are_reported(client, slaps):
+    files = {"right": ("r.png", slaps["left"], "image/png"),
+             "left": ("l.png", slaps["right"], "image/png")}  # fmt: skip
+    body = client.post(URL, files=files).json()
+    for s in body["slaps"]:
+        assert s["decision"] == "retake"
+        assert any(r["code"] in {"slap.hands_swapped", "slap.wrong_hand"} for r in s["reasons"])
+
+
+def test_iso_record_with_a_slap_and_a_finger(client, slaps):
+    from biocap.finger.synthetic import fingerprint
+
+    single = png(fingerprint(seed=2))
+    record = iso19794.build("finger", [
+        iso19794.RecordImage(slaps["thumbs"], 1, 1, position=15),
+        iso19794.RecordImage(single, 380, 400, position=7),
+    ])  # fmt: skip
+    r = client.post(URL, content=record)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [s["slap"] for s in body["slaps"]] == ["thumbs"]
+    assert [f["position"] for f in body["fingers"]] == [7]
+
+
+def test_attempts_with_a_subject(client, slaps):
+    for n in (1, 2):
+        r = client.post(
+            URL, params={"slap": "left", "subject": "slap-subject"}, content=slaps["left"]
+        )
+        assert r.json()["attempts"]["attempt"] == n
+    assert client.delete("/v1/subjects/slap-subject").json()["forgotten"]
+
+
+@pytest.mark.parametrize(
+    ("params", "body", "status", "code"),
+    [
+        ({}, b"\x89PNG\r\n\x1a\n" + b"0" * 40, 400, "invalid_parameter"),
+        ({"slap": "right"}, b"", 400, "empty_body"),
+        ({"slap": "right"}, b"not an image at all", 415, "unsupported_format"),
+        ({"slap": "middle"}, b"x", 400, "invalid_parameter"),
+        ({"slap": "right", "missing": "4:lost"}, b"x", 400, "invalid_parameter"),
+    ],
+)
+def test_bad_requests(client, params, body, status, code):
+    r = client.post(URL, params=params, content=body)
+    assert r.status_code == status, r.text
+    assert error_of(r)["code"] == code
