@@ -32,16 +32,21 @@ SLAP_PARTS = ("right", "left", "thumbs")
 class SlapQuery(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    slap: str | None = Field(None, pattern=r"^(right|left|thumbs|13|14|15)$",
-                             description="which slap: right, left or thumbs")  # fmt: skip
+    slap: str | None = Field(
+        None,
+        pattern=r"^(right|left|thumbs|13|14|15)$",
+        description="which slap: right, left or thumbs",
+    )
     ppi: float | None = Field(
         None, gt=0, le=10_000, description="resolution when the file has none"
     )
     profile: str | None = Field(None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    subject: str | None = Field(None, min_length=1, max_length=128,
-                                description="enrolment id: attempts and sequence check")  # fmt: skip
-    missing: str | None = Field(None, max_length=64,
-                                description="fingers declared missing: 4:amputated,5:bandaged")  # fmt: skip
+    subject: str | None = Field(
+        None, min_length=1, max_length=128, description="enrolment id: attempts and sequence check"
+    )
+    missing: str | None = Field(
+        None, max_length=64, description="fingers declared missing: 4:amputated,5:bandaged"
+    )
     width: int | None = Field(None, ge=1, le=20_000)
     height: int | None = Field(None, ge=1, le=20_000)
     map: bool = Field(False, description="per-finger quality maps and a preview image")
@@ -95,21 +100,23 @@ async def assess_slaps(request: Request) -> Response:
     s = eng.settings
     declared = parse_declared(q.missing)
     parts = await _parts(request, s.max_body_bytes)
-    req = slapwork.SlapRequest(q.slap, q.ppi, q.profile, q.subject, declared, q.width,
-                               q.height, q.map, q.lang)  # fmt: skip
+    req = slapwork.SlapRequest(
+        q.slap, q.ppi, q.profile, q.subject, declared, q.width, q.height, q.map, q.lang
+    )
     done = await eng.run(slapwork.assess, parts, req, s.limits, s.profile)
     if q.subject:
         _attempts(eng, q, done.records)
     for rec in done.records:
-        metrics.assessed(rec.get("modality", "slap"), done.seconds / len(done.records),
-                         str(rec.get("decision")))  # fmt: skip
+        metrics.assessed(
+            rec.get("modality", "slap"), done.seconds / len(done.records), str(rec.get("decision"))
+        )
     body: dict[str, Any] = {
         "slaps": [r for r in done.records if r.get("modality") == "slap"],
         "fingers": [r for r in done.records if r.get("modality") != "slap"],
         "latency_ms": {
             "assess": round(1000 * done.seconds, 3),
             "total": round(1000 * (time.perf_counter() - t0), 3),
-        },  # fmt: skip
+        },
     }
     if len(done.records) == 1 and body["slaps"]:
         body = {**body["slaps"][0], "latency_ms": body["latency_ms"]}
@@ -158,7 +165,7 @@ def build(dependencies: list[Any]) -> APIRouter:
                     ("map", "boolean"),
                     ("lang", "string"),
                 )
-            ],  # fmt: skip
+            ],
             "requestBody": {
                 "required": True,
                 "content": {
@@ -173,7 +180,7 @@ def build(dependencies: list[Any]) -> APIRouter:
                         }
                     },
                 },
-            },  # fmt: skip
+            },
         },
     )
     return router

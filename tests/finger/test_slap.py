@@ -51,8 +51,8 @@ def test_box_rule():
     box = np.array([[0, 0], [100, 0], [0, 200], [100, 200]], float)
     assert box_correct(box, box)
     assert box_correct(box * 1.05, box)  # a slightly larger box keeps the whole finger
-    assert not box_correct(box + [0, 30], box)  # keeps 85 %
-    assert not box_correct(box + [150, 0], box)  # beside it
+    assert not box_correct(box + np.array([0, 30]), box)  # keeps 85 %
+    assert not box_correct(box + np.array([150, 0]), box)  # beside it
 
 
 def test_fingers_boxed_and_named(sources):

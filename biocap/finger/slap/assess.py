@@ -147,8 +147,8 @@ def _hand_evidence(fit: HandFit, kind: SlapKind) -> dict[str, object]:
 def _cut_out(grey: np.ndarray, f: S.FingerSegment, labels: np.ndarray, bg: float) -> np.ndarray:
     """The distal phalanx turned upright (tip up), other fingers' cells set to the platen."""
     c = f.corners
-    width = int(round(float(np.linalg.norm(c[1] - c[0]))))
-    height = int(round(float(np.linalg.norm(c[2] - c[0]))))
+    width = round(float(np.linalg.norm(c[1] - c[0])))
+    height = round(float(np.linalg.norm(c[2] - c[0])))
     src = np.float32([c[0], c[1], c[2]])
     dst = np.float32([[0, 0], [width, 0], [0, height]])
     m = cv2.getAffineTransform(src, dst)

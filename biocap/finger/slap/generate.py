@@ -269,8 +269,7 @@ def _finger_image(
         return shape * np.clip((_smooth_field((fh, fw), rng, scale_px) - t) * 3.0, 0.0, 1.0)
 
     if p is not None:
-        ph, pw = p.ridges.shape
-        y0, x0, y1, x1 = p.bbox
+        y0, x0, _, x1 = p.bbox
         m = cv2.getRotationMatrix2D(((x0 + x1) / 2.0, y0), rng.uniform(-6.0, 6.0), scale)
         m[0, 2] += cx - (x0 + x1) / 2.0
         m[1, 2] += top - y0
@@ -410,7 +409,7 @@ def generate_slap(
             rng, style, names[j], widths[j], pressure, sources[j], how
         )
         phi = layout[j][2] + rot  # the finger's rotation on screen
-        fh, fw = f_ink.shape
+        fw = f_ink.shape[1]
         m = cv2.getRotationMatrix2D((fw / 2.0, tip_row), -phi, 1.0)
         m[0, 2] += tips[j, 0] - fw / 2.0
         m[1, 2] += tips[j, 1] - tip_row

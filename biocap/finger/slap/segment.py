@@ -44,7 +44,7 @@ MIN_TIP_AREA_MM2 = 25.0
 
 @dataclass(frozen=True, slots=True)
 class Texture:
-    """Per-cell grey mean and standard deviation, and the foreground mask, shape ``(rows, cols)``."""
+    """Per-cell grey mean and std, and the foreground mask, each ``(rows, cols)``."""
 
     mean: np.ndarray
     std: np.ndarray
@@ -98,8 +98,9 @@ def texture(grey: np.ndarray) -> Texture:
     """Cell texture and foreground of a 500 ppi grey slap (see the module docstring, step 1)."""
     h, w = grey.shape
     rows, cols = h // CELL_PX, w // CELL_PX
-    half = cv2.resize(grey[: rows * CELL_PX, : cols * CELL_PX], (cols * 4, rows * 4),
-                      interpolation=cv2.INTER_AREA).astype(np.float32)  # fmt: skip
+    half = cv2.resize(
+        grey[: rows * CELL_PX, : cols * CELL_PX], (cols * 4, rows * 4), interpolation=cv2.INTER_AREA
+    ).astype(np.float32)
     m = cv2.resize(half, (cols, rows), interpolation=cv2.INTER_AREA)
     m2 = cv2.resize(half * half, (cols, rows), interpolation=cv2.INTER_AREA)
     m3 = cv2.blur(m, (3, 3), borderType=cv2.BORDER_REFLECT)
@@ -108,7 +109,7 @@ def texture(grey: np.ndarray) -> Texture:
     threshold = float(max(lo + 0.25 * (hi - lo), lo + 4.0, 6.0))
     fg = (std > threshold).astype(np.uint8)
     fg = cv2.morphologyEx(fg, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(fg, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(fg, connectivity=8)
     keep = stats[:, cv2.CC_STAT_AREA] * CELL_MM**2 >= MIN_BLOB_MM2
     keep[0] = False
     fg = keep[labels]
@@ -132,7 +133,7 @@ def hand_angle(fg: np.ndarray) -> float:
     NFSEG was tried first: the rows of phalanges (distal, middle, proximal) across the hand
     beat the columns of fingers on composed slaps.
     """
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(fg.astype(np.uint8), connectivity=8)
+    n, labels = cv2.connectedComponents(fg.astype(np.uint8), connectivity=8)
     if n <= 1:
         return 0.0
     ys, xs = np.nonzero(labels)
@@ -191,8 +192,9 @@ def _upright(fg: np.ndarray, angle_deg: float) -> tuple[np.ndarray, np.ndarray]:
     lo = moved.min(axis=0)
     m[:, 2] -= lo
     size = np.ceil(moved.max(axis=0) - lo).astype(int) + 1
-    up = cv2.warpAffine(fg.astype(np.uint8), m, (int(size[0]), int(size[1])),
-                        flags=cv2.INTER_NEAREST)  # fmt: skip
+    up = cv2.warpAffine(
+        fg.astype(np.uint8), m, (int(size[0]), int(size[1])), flags=cv2.INTER_NEAREST
+    )
     return up, m
 
 
@@ -304,8 +306,12 @@ def _select(
 
 
 def _blob(f: FingerSegment) -> dict[str, float]:
-    return {"area_mm2": round(f.area_mm2, 1), "x": round(f.centre[0]), "y": round(f.centre[1]),
-            "ridge_std": round(f.ridge_std, 1)}  # fmt: skip
+    return {
+        "area_mm2": round(f.area_mm2, 1),
+        "x": round(f.centre[0]),
+        "y": round(f.centre[1]),
+        "ridge_std": round(f.ridge_std, 1),
+    }
 
 
 def _split_wide(
@@ -433,16 +439,18 @@ def _distal(
             u1 * across + va * down,
             u0 * across + vb * down,
             u1 * across + vb * down,
-        ]  # fmt: skip
+        ]
     )
     corners = _grow(corners, across, down, 0.6 / CELL_MM)
     centre = corners.mean(axis=0)
     cells_rc = np.stack([ys[keep], xs[keep]], 1)
     rows_n, cols_n = tex.std.shape
     touches = bool(
-        (cells_rc[:, 0] == 0).any() or (cells_rc[:, 0] == rows_n - 1).any()
-        or (cells_rc[:, 1] == 0).any() or (cells_rc[:, 1] == cols_n - 1).any()
-    )  # fmt: skip
+        (cells_rc[:, 0] == 0).any()
+        or (cells_rc[:, 0] == rows_n - 1).any()
+        or (cells_rc[:, 1] == 0).any()
+        or (cells_rc[:, 1] == cols_n - 1).any()
+    )
     ridge_std = float(np.median(strength[keep]))
     # the tip in the hand's upright frame (mm)
     ha, hd = _axes(hand_deg)
