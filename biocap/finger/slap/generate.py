@@ -152,8 +152,31 @@ def prepare_print(grey: np.ndarray, finger: str, name: str = "") -> PrintSource:
     ys, xs = np.nonzero(mask > 0.5)
     if ys.size == 0:
         raise ValueError(f"no finger area found in print {name or finger}")
+    ridges, mask = _upright_print(ridges, mask, xs, ys)
+    ys, xs = np.nonzero(mask > 0.5)
     bbox = (int(ys.min()), int(xs.min()), int(ys.max()) + 1, int(xs.max()) + 1)
     return PrintSource(ridges.astype(np.float32), mask, finger, name, bbox)
+
+
+def _upright_print(ridges: np.ndarray, mask: np.ndarray, xs: np.ndarray, ys: np.ndarray):
+    """The print turned so its contact area's long axis is vertical: a single-finger
+    scanner's user often places the finger askew, a slap's fingertip pad lies along its own
+    finger (whose axis the ground-truth box follows)."""
+    dx, dy = xs - xs.mean(), ys - ys.mean()
+    sxx, syy, sxy = (dx * dx).mean(), (dy * dy).mean(), (dx * dy).mean()
+    if syy < 1.1**2 * sxx:  # about round: no axis to trust
+        return ridges, mask
+    lean = float(np.degrees(0.5 * np.arctan2(-2.0 * sxy, syy - sxx)))
+    h, w = mask.shape
+    pad = int(0.25 * max(h, w))
+    centre = (float(xs.mean()) + pad, float(ys.mean()) + pad)
+    m = cv2.getRotationMatrix2D(centre, float(np.clip(lean, -30.0, 30.0)), 1.0)
+    size = (w + 2 * pad, h + 2 * pad)
+    out = []
+    for a in (ridges, mask):
+        big = cv2.copyMakeBorder(a, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0.0)
+        out.append(cv2.warpAffine(big, m, size, flags=cv2.INTER_LINEAR, borderValue=0.0))
+    return out[0], out[1]
 
 
 @dataclass(slots=True)
@@ -270,7 +293,7 @@ def _finger_image(
 
     if p is not None:
         y0, x0, _, x1 = p.bbox
-        m = cv2.getRotationMatrix2D(((x0 + x1) / 2.0, y0), rng.uniform(-6.0, 6.0), scale)
+        m = cv2.getRotationMatrix2D(((x0 + x1) / 2.0, y0), rng.uniform(-3.0, 3.0), scale)
         m[0, 2] += cx - (x0 + x1) / 2.0
         m[1, 2] += top - y0
         pad = _superellipse(
@@ -385,9 +408,17 @@ def generate_slap(
     W = int(rng.integers(style.width_px[0], style.width_px[1] + 1))
     H = int(rng.integers(style.height_px[0], style.height_px[1] + 1))
     s = PX_PER_MM
+    drawn: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
+    for j, frgp in enumerate(order):
+        how = missing.get(frgp)
+        if how != "absent":
+            pressure = rng.uniform(*style.pressure)
+            drawn[j] = _finger_image(rng, style, names[j], widths[j], pressure, sources[j], how)
     # hand frame (mm) -> image: rotate by ``rot`` (clockwise on screen), then place
     c, sn = np.cos(np.deg2rad(rot)), np.sin(np.deg2rad(rot))
     tips = np.array([[x * s, y * s] for x, y, _ in layout]) @ np.array([[c, sn], [-sn, c]])
+    phis = [lean + rot for _, _, lean in layout]  # each finger's rotation on screen
+    _separate(tips, drawn, phis, touching, order, np.array([c, sn]))
     dx = W / 2 - tips[:, 0].mean() + rng.uniform(-90.0, 90.0)
     dy = rng.uniform(40.0, 170.0) - tips[:, 1].min()
     edge = None
@@ -400,30 +431,20 @@ def generate_slap(
     ink = np.zeros((H, W), np.float32)
     truth = SlapTruth(filename, str(kind), ppi, W, H, round(float(rot), 2), missing=dict(missing))
     truth.touching, truth.over_rotated = touching, over
-    for j, frgp in enumerate(order):
-        how = missing.get(frgp)
-        if how == "absent":
-            continue
-        pressure = rng.uniform(*style.pressure)
-        f_ink, f_truth, tip_row = _finger_image(
-            rng, style, names[j], widths[j], pressure, sources[j], how
-        )
-        phi = layout[j][2] + rot  # the finger's rotation on screen
-        fw = f_ink.shape[1]
-        m = cv2.getRotationMatrix2D((fw / 2.0, tip_row), -phi, 1.0)
-        m[0, 2] += tips[j, 0] - fw / 2.0
-        m[1, 2] += tips[j, 1] - tip_row
+    for j, (f_ink, f_truth, tip_row) in drawn.items():
+        frgp, how = order[j], missing.get(order[j])
+        m = _placement(f_ink.shape[1], tip_row, phis[j], tips[j])
         np.maximum(ink, _place(f_ink, (H, W), m), out=ink)
         if how is not None:
             continue
         gt = _place(f_truth, (H, W), m) > 0.5
-        box = _oriented_box(gt, phi)
+        box = _oriented_box(gt, phis[j])
         if box is None:
             truth.missing[frgp] = "outside"
             continue
         cut = bool(gt[0].any() or gt[-1].any() or gt[:, 0].any() or gt[:, -1].any())
         name = sources[j][0].name if sources[j] else ""
-        truth.fingers.append(FingerTruth(frgp, box, round(float(phi), 2), cut, name))
+        truth.fingers.append(FingerTruth(frgp, box, round(float(phis[j]), 2), cut, name))
 
     if rng.random() < style.p_palm:
         truth.palm = True
@@ -439,6 +460,50 @@ def generate_slap(
         for ft in truth.fingers:
             ft.corners = [[round(x * f, 1), round(y * f, 1)] for x, y in ft.corners]
     return Slap(image, truth)
+
+
+def _placement(frame_w: int, tip_row: float, phi_deg: float, tip: np.ndarray) -> np.ndarray:
+    """Affine from a finger's own frame (tip at the top centre) to the slap at ``tip``."""
+    m = cv2.getRotationMatrix2D((frame_w / 2.0, tip_row), -phi_deg, 1.0)
+    m[0, 2] += tip[0] - frame_w / 2.0
+    m[1, 2] += tip[1] - tip_row
+    return m
+
+
+def _pad_hull(f_ink: np.ndarray, f_truth: np.ndarray, tip_row: float) -> np.ndarray | None:
+    """Convex hull (finger frame) of what touches the platen first: the distal pad, or the
+    stump or bandage where the distal phalanx is missing."""
+    if f_truth.any():
+        pad = f_truth > 0.5
+    else:  # the upper 30 mm of a stump or a bandage
+        pad = f_ink > 0.1
+        pad[int(tip_row + 30 * PX_PER_MM) :] = False
+    pts = cv2.findNonZero(pad[::2, ::2].astype(np.uint8))
+    if pts is None:
+        return None
+    return cv2.convexHull(pts.astype(np.float32) * 2.0)
+
+
+def _separate(tips, drawn, phis, touching, order, across) -> None:
+    """Push fingers apart (along the hand's across axis, in place) until no two neighbouring
+    pads overlap: real fingertips touch at most, and a pair drawn as pressed together
+    (``touching``) keeps its overlap."""
+    pressed = {tuple(p) for p in touching}
+    hulls = {j: _pad_hull(*drawn[j]) for j in drawn}
+    present = [j for j in sorted(drawn) if hulls[j] is not None]
+    step = 0.5 * PX_PER_MM
+    for a, b in zip(present, present[1:], strict=False):
+        if (order[a], order[b]) in pressed:
+            continue
+        for _ in range(80):
+            pa = cv2.transform(hulls[a], _placement(drawn[a][0].shape[1], drawn[a][2],
+                                                    phis[a], tips[a]))  # fmt: skip
+            pb = cv2.transform(hulls[b], _placement(drawn[b][0].shape[1], drawn[b][2],
+                                                    phis[b], tips[b]))  # fmt: skip
+            area, _ = cv2.intersectConvexConvex(pa, pb)
+            if area <= 0:
+                break
+            tips[b:] += step * across
 
 
 def _oriented_box(mask: np.ndarray, phi_deg: float) -> list[list[float]] | None:
