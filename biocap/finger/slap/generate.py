@@ -447,8 +447,8 @@ def generate_slap(
         truth.fingers.append(FingerTruth(frgp, box, round(float(phis[j]), 2), cut, name))
 
     if rng.random() < style.p_palm:
-        truth.palm = True
-        _palm(ink, rng, rot)
+        # the upper palm starts at the fingers' bases, 40-60 mm below the lowest fingertip
+        truth.palm = _palm(ink, rng, rot, float(tips[:, 1].max()) + rng.uniform(40, 60) * s)
     if rng.random() < style.p_smudge:
         truth.smudge = True
         _smudge(ink, rng)
@@ -522,15 +522,19 @@ def _oriented_box(mask: np.ndarray, phi_deg: float) -> list[list[float]] | None:
     return [[round(float(x), 1), round(float(y), 1)] for x, y in corners]
 
 
-def _palm(ink: np.ndarray, rng: np.random.Generator, rot: float) -> None:
-    """The upper palm pressed below the fingers: a wide ridged area at the bottom."""
+def _palm(ink: np.ndarray, rng: np.random.Generator, rot: float, top: float) -> bool:
+    """The upper palm pressed below the fingers from row ``top`` on: a wide ridged area at
+    the bottom. False when it falls outside the frame."""
     H, W = ink.shape
+    if top > H - 20:
+        return False
     cx = W / 2 + rng.uniform(-200, 200)
-    cy = H + rng.uniform(0.05, 0.3) * H
-    shape = _superellipse(H, W, cx, cy, rng.uniform(0.35, 0.5) * W, rng.uniform(0.3, 0.5) * H, 2.2)
+    ay = rng.uniform(0.3, 0.5) * H
+    shape = _superellipse(H, W, cx, top + ay, rng.uniform(0.35, 0.5) * W, ay, 2.2)
     ridges = _procedural_ridges((H, W), rng, rng.uniform(-40, 40) + rot)
     strength = rng.uniform(0.3, 0.75) * _smooth_field((H, W), rng, 80.0)
     np.maximum(ink, shape * strength * (0.55 + 0.45 * ridges), out=ink)
+    return True
 
 
 def _smudge(ink: np.ndarray, rng: np.random.Generator) -> None:

@@ -7,17 +7,19 @@ Everything runs on a grid of 8 x 8 px cells at 500 ppi (0.41 mm, ~25 000 cells f
    over 3 x 3 cells. Ridges give 15-60 grey levels, a platen with sensor noise, a faint old
    latent or a ridgeless smudge a few. The threshold sits a quarter of the way from the
    platen's level (25th percentile) to the ridges' (97th), so it follows each scanner.
-2. **Hand direction**: the foreground's projections for hand rotations of -70..70 degrees at
-   once (one ``bincount``); fingers and the gaps between them line up with the projection
-   axis when the energy (sum of squared column counts) peaks (the Radon-transform skew
-   search NIST's NFSEG also uses).
-3. **Fingertips**: in the hand's upright frame a line sweeps down from the top; a connected
-   part of the foreground above it that holds no known tip is a new tip, unless it lies right
-   below a known finger (the middle phalanx after the distal crease).
-4. **Fingers**: every foreground cell joins its nearest tip's region (one distance transform
-   with labels); each finger's own axis comes from its region's second moments, and the
-   distal phalanx ends at the distal crease: the first light gap or narrowing of the finger
-   between 0.8 and 1.9 finger widths below the tip (1.45 widths when there is none).
+2. **Hand direction**: the rotation (-60..60 deg) whose projection of the foreground across
+   the hand has the most contrast at the scale of a finger: fingers and the gaps between
+   them line up with the projection axis (NFSEG's Radon-style skew search, with the
+   projection high-passed so the hand's overall outline does not vote).
+3. **Fingertips**: in the hand's upright frame, the top outline of the foreground (its
+   skyline) has one dome per finger; each dome prominent by >= 3 mm is a fingertip, its
+   columns between the neighbouring valleys.
+4. **Fingers**: the upper layer of each dome seeds a marker-controlled watershed over the
+   foreground, so fingertips pressed together split along the neck between them and each
+   lower phalanx joins its finger. Each finger's axis comes from the second moments of its
+   upper 2.6 finger widths (distal and middle phalanges), and the distal phalanx ends at the
+   flexion crease: the deepest fall of ridge mass along the axis between 0.8 and 2.1 finger
+   widths below the tip (1.75 widths when there is none).
 """
 
 from __future__ import annotations
@@ -30,16 +32,31 @@ import numpy as np
 CELL_PX = 8  # at 500 ppi
 CELL_MM = CELL_PX * 25.4 / 500.0
 #: hand rotations searched (deg, positive = fingers lean to the image's right)
-ANGLE_RANGE_DEG = 70.0
-ANGLE_STEP_DEG = 2.0
+ANGLE_RANGE_DEG = 60.0
+#: the projection is high-passed over this width (mm): about a finger and its gap
+PROJECTION_WINDOW_MM = 13.0
+#: a dome of the skyline must stand this high (mm) above its valleys to be a fingertip
+TIP_PROMINENCE_MM = 3.0
+#: a new part this close below foreground (mm) is a lower phalanx (crease gaps are 0-3 mm)
+LOWER_GAP_MM = 8.0
 #: a tip's part of the foreground must reach this area (mm2) to count as a finger
 MIN_FINGER_AREA_MM2 = 45.0
 #: foreground specks smaller than this (mm2) are dust
 MIN_BLOB_MM2 = 8.0
-#: a new part this close below a finger's cells is its next phalanx (crease gaps are 0-3 mm)
-LOWER_GAP_MM = 8.0
-#: two tips joining before the later one's part reaches this area were one fingertip
-MIN_TIP_AREA_MM2 = 25.0
+#: a fingertip pad's cells have at least this share of the ridge contrast at its tip
+PAD_SHARE = 0.45
+#: the distal crease is searched this many finger widths below the tip
+CREASE_BAND = (0.8, 2.3)
+#: ... and the distal phalanx is this long (finger widths) when no crease shows
+DEFAULT_LENGTH = 1.75
+#: margin (mm) added around every distal box: the pad's rim is fainter than its core
+BOX_MARGIN_MM = 0.8
+#: a part this many times as wide as the other fingertips may be two pressed together ...
+WIDE_SHARE = 1.5
+#: ... when its top outline has a notch this deep (mm)
+NOTCH_MM = 1.0
+#: fingertips pressed together along at least this length (mm) are reported as touching
+TOUCH_MM = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +76,8 @@ class FingerSegment:
 
     ``corners`` are the distal phalanx box's top-left, top-right, bottom-left, bottom-right
     (top = fingertip side) and ``angle_deg`` the finger's rotation (positive: the tip leans to
-    the image's right). ``tip`` and ``height_mm`` are in the hand's upright frame (y down), for
-    the position and hand checks.
+    the image's right). ``tip``, ``span`` and ``bottom`` are in the hand's upright frame (mm,
+    y down), for the position and hand checks.
     """
 
     corners: np.ndarray  # (4, 2) float
@@ -73,10 +90,11 @@ class FingerSegment:
     ridge_std: float  # median cell std inside the distal box: ridges vs a smooth blob
     touches_edge: bool
     crease_found: bool
-    cells: np.ndarray = field(repr=False)  # (n, 2) row, col of its distal cells
+    cells: np.ndarray = field(repr=False)  # (n, 2) row, col of its distal cells (image grid)
     span: tuple[float, float] = (0.0, 0.0)  # across the hand (upright frame, mm)
     bottom: float = 0.0  # the distal phalanx's lowest point (upright frame, mm)
     label: int = 0  # its value in ``Segmentation.labels``
+    pad_width_mm: float = 0.0  # the whole pad's extent across the hand (upright frame)
     position: int = 0
 
 
@@ -88,9 +106,9 @@ class Segmentation:
     hand_angle_deg: float
     fingers: list[FingerSegment]
     extra: list[dict[str, float]]
-    merged: list[tuple[int, int]]  # labels of fingertips split apart (pressed together)
+    merged: list[tuple[int, int]]  # labels of fingertips pressed together
     texture: Texture
-    labels: np.ndarray  # (rows, cols) int32: finger index + 1 of every foreground cell, 0 bg
+    labels: np.ndarray  # (rows, cols) int32: finger label of every foreground cell, 0 bg
     shape: tuple[int, int]  # image (h, w) at 500 ppi
 
 
@@ -117,157 +135,401 @@ def texture(grey: np.ndarray) -> Texture:
     return Texture(m, std, fg, threshold, bg)
 
 
-def _strong(tex: Texture) -> np.ndarray:
-    """The most contrasted foreground: fingertip pads, without the fainter lower phalanges."""
-    lo, hi = np.percentile(tex.std, [25.0, 97.0])
-    strong = (tex.std > lo + 0.4 * (hi - lo)).astype(np.uint8)
-    return cv2.morphologyEx(strong, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-
-
-def hand_angle(fg: np.ndarray) -> float:
-    """Rotation (deg) that makes the fingers upright, from the shapes of the blobs.
-
-    Fingertip pads are longer than wide along their finger (1.3-1.7 : 1): the hand's
-    direction is the mean of the blobs' major axes (doubled angles, weighted by area and
-    elongation), over blobs within 60 degrees of upright. The projection-energy search of
-    NFSEG was tried first: the rows of phalanges (distal, middle, proximal) across the hand
-    beat the columns of fingers on composed slaps.
-    """
-    n, labels = cv2.connectedComponents(fg.astype(np.uint8), connectivity=8)
-    if n <= 1:
-        return 0.0
-    ys, xs = np.nonzero(labels)
-    k = labels[ys, xs]
-    area = np.bincount(k, minlength=n).astype(np.float64)
-    a = np.maximum(area, 1.0)
-    mx, my = np.bincount(k, xs, n) / a, np.bincount(k, ys, n) / a
-    dx, dy = xs - mx[k], ys - my[k]
-    sxx = np.bincount(k, dx * dx, n) / a
-    syy = np.bincount(k, dy * dy, n) / a
-    sxy = np.bincount(k, dx * dy, n) / a
-    # major-axis angle from the vertical (positive = top to the right, y down)
-    lean = 0.5 * np.arctan2(-2.0 * sxy, syy - sxx)
-    root = np.sqrt((sxx - syy) ** 2 + 4 * sxy * sxy)
-    major, minor = (sxx + syy + root) / 2, np.maximum((sxx + syy - root) / 2, 1e-9)
-    elong = 1.0 - np.sqrt(minor / np.maximum(major, 1e-9))
-    upright = np.abs(lean) < np.deg2rad(60.0)
-    big = area * CELL_MM**2 >= MIN_FINGER_AREA_MM2
-    w = area * elong * (upright & big)
-    w[0] = 0.0
-    if w.sum() <= 0:
-        return 0.0
-    z = (w * np.exp(2j * lean)).sum()
-    return float(np.degrees(0.5 * np.angle(z)))
-
-
-def _projection_energy(xs: np.ndarray, ys: np.ndarray, angles_deg: np.ndarray) -> np.ndarray:
-    """Sum of squared column counts of the points rotated by each angle (all angles at once).
+def _projection_contrast(xs: np.ndarray, ys: np.ndarray, angles_deg: np.ndarray, win: int):
+    """Per angle: energy of the high-passed projection of the points across the fingers.
 
     Along a finger leaning by +a (tip towards the image's right, y down) the coordinate
-    across it, ``x cos a + y sin a``, stays constant.
+    across it, ``x cos a + y sin a``, stays constant, so at the hand's angle the projection
+    has deep gaps between fingers. Subtracting its running mean over ``win`` bins keeps the
+    finger-scale structure and drops the hand's outline (which alone favours the angle with
+    the narrowest projection).
     """
     t = np.deg2rad(angles_deg)[:, None]
     u = xs[None, :] * np.cos(t) + ys[None, :] * np.sin(t)
     u -= u.min(axis=1, keepdims=True)
-    # each point split between its two bins: floor binning of lattice points aliases (at 45
-    # degrees sqrt(2) lattice lines share a bin) and would beat the real peak
+    # each point split between its two bins: floor binning of lattice points aliases
     i0 = np.floor(u).astype(np.int64)
-    frac = u - i0
-    width = int(i0.max()) + 2
+    frac = (u - i0).ravel()
+    width = int(i0.max()) + 2 + win
     offset = width * np.arange(len(angles_deg))[:, None]
     n = width * len(angles_deg)
-    counts = np.bincount((i0 + offset).ravel(), (1.0 - frac).ravel(), minlength=n)
-    counts += np.bincount((i0 + 1 + offset).ravel(), frac.ravel(), minlength=n)
-    counts = counts.reshape(len(angles_deg), width)
-    return (counts * counts).sum(axis=1)
+    idx = (i0 + offset).ravel()
+    counts = np.bincount(idx, 1.0 - frac, minlength=n) + np.bincount(idx + 1, frac, minlength=n)
+    counts = counts[:n].reshape(len(angles_deg), width).astype(np.float32)
+    high = counts - cv2.blur(counts, (win, 1), borderType=cv2.BORDER_CONSTANT)
+    return (high * high).sum(axis=1)
 
 
-def _upright(fg: np.ndarray, angle_deg: float) -> tuple[np.ndarray, np.ndarray]:
-    """The mask turned so the fingers point up, on a canvas that holds all of it, and the
-    2x3 affine that maps grid (x, y) to the upright canvas."""
-    rows, cols = fg.shape
+def hand_angle(fg: np.ndarray) -> float:
+    """Rotation (deg) that makes the fingers upright (module docstring, step 2): a 3 degree
+    search on a 2 x 2 cell grid, then 0.5 degree steps around the best on the cell grid."""
+    small = cv2.resize(fg.astype(np.uint8), None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    ys, xs = np.nonzero(small)
+    if xs.size < 20:
+        return 0.0
+    win = max(3, round(PROJECTION_WINDOW_MM / (2 * CELL_MM)) | 1)
+    coarse = np.arange(-ANGLE_RANGE_DEG, ANGLE_RANGE_DEG + 0.1, 3.0)
+    best = float(coarse[int(np.argmax(_projection_contrast(xs, ys, coarse, win)))])
+    ys, xs = np.nonzero(fg)
+    fine = np.arange(best - 3.0, best + 3.01, 0.5)
+    score = _projection_contrast(xs, ys, fine, 2 * win + 1)
+    return float(fine[int(np.argmax(score))])
+
+
+def _upright(img: np.ndarray, angle_deg: float, interp: int) -> tuple[np.ndarray, np.ndarray]:
+    """``img`` (cell grid) turned so the fingers point up, on a canvas that holds all of it,
+    and the 2x3 affine that maps grid (x, y) to the upright canvas."""
+    rows, cols = img.shape
     m = cv2.getRotationMatrix2D((cols / 2.0, rows / 2.0), angle_deg, 1.0)
     corners = np.array([[0, 0, 1], [cols, 0, 1], [0, rows, 1], [cols, rows, 1]], np.float64)
     moved = corners @ m.T
     lo = moved.min(axis=0)
     m[:, 2] -= lo
     size = np.ceil(moved.max(axis=0) - lo).astype(int) + 1
-    up = cv2.warpAffine(
-        fg.astype(np.uint8), m, (int(size[0]), int(size[1])), flags=cv2.INTER_NEAREST
-    )
+    up = cv2.warpAffine(img, m, (int(size[0]), int(size[1])), flags=interp)
     return up, m
 
 
-def _tips(up: np.ndarray, max_depth_cells: int) -> list[tuple[int, int]]:
-    """Fingertips (row, col) of the upright mask by a downward sweep (module docstring, 3).
+@dataclass(slots=True)
+class Tip:
+    """A fingertip candidate of the upright mask (cells): its top, and how far below it
+    (rows) the part holding it first meets another tip's part (``inf`` if never)."""
 
-    A new part of the foreground above the sweep line is a new tip unless foreground cells
-    lie right above it within ``LOWER_GAP_MM`` (it is then the next phalanx of that finger).
-    Two tips whose parts join while the later one's part is still smaller than
-    ``MIN_TIP_AREA_MM2`` were one fingertip broken by a pale patch: the later one is dropped.
+    row: int
+    col: int
+    joined: float = np.inf
+    absorbed: bool = False  # it met a higher tip within ``TIP_PROMINENCE_MM`` of its top
+
+
+def sweep_tips(up: np.ndarray, depth_mm: float = 80.0) -> list[Tip]:
+    """Fingertips by a downward sweep (module docstring, step 3) on a 2 x 2 cell grid.
+
+    A line sweeps down from the top of the upright mask in 0.8 mm steps; a connected part
+    of the foreground above it that holds no known tip brings a new tip (its topmost cell).
+    When parts holding several tips join, each lower tip stands that high above the join
+    (its prominence): one joined within ``TIP_PROMINENCE_MM`` of its top was a bump on a
+    higher one (a pad's uneven rim, a phalanx right below its own pad).
     """
-    rows_any = np.flatnonzero(up.any(axis=1))
+    small = cv2.resize(up, (up.shape[1] // 2, up.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    small = (small > 0).astype(np.uint8)
+    rows_any = np.flatnonzero(small.any(axis=1))
     if rows_any.size == 0:
         return []
     top = int(rows_any[0])
-    bottom = min(up.shape[0], top + max_depth_cells)
-    step = max(1, round(1.2 / CELL_MM))
-    above = round(LOWER_GAP_MM / CELL_MM)
-    min_cells = MIN_TIP_AREA_MM2 / CELL_MM**2
-    tips: list[tuple[int, int]] = []
-    for t in range(top + step, bottom + step, step):  # ~65 levels on a tiny grid
-        sub = np.ascontiguousarray(up[: min(t, up.shape[0])])
-        n, lab, stats, _ = cv2.connectedComponentsWithStats(sub, connectivity=8)
+    bottom = min(small.shape[0], top + round(depth_mm / (2 * CELL_MM)))
+    prominence = TIP_PROMINENCE_MM / (2 * CELL_MM)
+    above = round(LOWER_GAP_MM / (2 * CELL_MM))
+    tips: list[Tip] = []
+    met: dict[tuple[int, int], int] = {}  # (tip, other tip) -> level where their parts met
+    for t in range(top + 1, bottom + 1):
+        n, lab, stats, _ = cv2.connectedComponentsWithStats(
+            np.ascontiguousarray(small[:t]), connectivity=8
+        )
         owners: dict[int, list[int]] = {}
-        for i, (r, c) in enumerate(tips):
-            owners.setdefault(int(lab[r, c]), []).append(i)
-        drop = set()
-        for k, ids in owners.items():
-            if len(ids) > 1 and stats[k, cv2.CC_STAT_AREA] < len(ids) * min_cells:
-                drop.update(ids[1:])  # joined before each could grow a fingertip's area
-        if drop:
-            tips = [tip for i, tip in enumerate(tips) if i not in drop]
+        for i, tip in enumerate(tips):
+            owners.setdefault(int(lab[tip.row, tip.col]), []).append(i)
+        for group in owners.values():
+            for i in group:
+                for j in group:
+                    met.setdefault((i, j), t)
         for k in range(1, n):
             if k in owners:
                 continue
             y0 = int(stats[k, cv2.CC_STAT_TOP])
             cs = np.flatnonzero(lab[y0] == k)
             x = int(cs[len(cs) // 2])
-            x0, x1 = max(0, x - 2), x + 3
-            if lab[max(0, y0 - above) : y0, x0:x1].any():
-                continue  # a lower phalanx right below a finger
-            tips.append((y0, x))
-    return tips
+            if small[max(0, y0 - above) : y0, max(0, x - 2) : x + 3].any():
+                continue  # a lower phalanx (or a pad's part below a pale line) under a finger
+            tips.append(Tip(y0, x))
+    for i, q in enumerate(tips):  # absorbed: met a higher tip within the prominence
+        q.absorbed = any(
+            met.get((i, j), np.inf) - q.row < prominence
+            for j, o in enumerate(tips)
+            if j != i and (o.row, j) < (q.row, i)
+        )
+    kept = [i for i, q in enumerate(tips) if not q.absorbed]
+    out = []
+    for i in kept:
+        q = tips[i]
+        joined = min((met.get((i, j), np.inf) for j in kept if j != i), default=np.inf)
+        out.append(Tip(2 * q.row, 2 * q.col + 1, 2 * (joined - q.row)))
+    return out
 
 
 def segment(grey: np.ndarray, expected: int) -> Segmentation:
     """Fingers of a 500 ppi slap, left to right; ``expected`` is 4 (a hand) or 2 (thumbs)."""
     tex = texture(grey)
-    fg = tex.foreground
-    angle = hand_angle(_strong(tex))
-    up, m = _upright(fg, angle)
-    depth = round(80.0 / CELL_MM)  # the little fingertip and its distal, below the highest
-    tips = _tips(up, depth)
+    fg = tex.foreground.astype(np.uint8)
+    angle = hand_angle(fg)
+    up, m = _upright(fg, angle, cv2.INTER_NEAREST)
+    std_up, _ = _upright(tex.std, angle, cv2.INTER_LINEAR)
+    tips = sweep_tips(up)
     markers = _markers(up, tips)
     labels_up = _flood(up, markers)
     inv = cv2.invertAffineTransform(m)
     rows, cols = fg.shape
-    labels = cv2.warpAffine(
-        labels_up.astype(np.float32), inv, (cols, rows), flags=cv2.INTER_NEAREST
-    )
-    labels = labels.astype(np.int32) * fg
     found = []
-    for i, (r, c) in enumerate(tips):
-        seg = _distal(labels == i + 1, tex, angle, (r, c), inv)
+    for i in range(len(tips)):
+        pad = _pad(labels_up == i + 1, markers == i + 1, std_up)
+        seg = _distal(pad, std_up, inv, angle, rows, cols)
         if seg is not None:
             seg.label = i + 1
             found.append(seg)
     fingers, extra = _select(found, expected)
-    merged: list[tuple[int, int]] = []
-    if 0 < len(fingers) < expected:
-        fingers, merged, dropped = _split_wide(fingers, labels, tex, angle, expected)
-        extra += [_blob(f) for f in dropped]
+    fingers = _split_wide(fingers, labels_up, std_up, inv, angle, expected, (rows, cols))
+    merged = _touching(labels_up, fingers, m)
+    labels = cv2.warpAffine(labels_up.astype(np.float32), inv, (cols, rows),
+                            flags=cv2.INTER_NEAREST)  # fmt: skip
+    labels = labels.astype(np.int32) * fg
     return Segmentation(angle, fingers, extra, merged, tex, labels, grey.shape)
+
+
+def _split_wide(
+    fingers: list[FingerSegment],
+    labels_up: np.ndarray,
+    std_up: np.ndarray,
+    inv: np.ndarray,
+    hand_deg: float,
+    expected: int,
+    grid: tuple[int, int],
+) -> list[FingerSegment]:
+    """Fingertips pressed together side by side, one lower than the other, leave one part
+    with one tip: while fingers are missing, a part ``WIDE_SHARE`` times as wide as the
+    others' median, whose top outline has a notch (a concave corner) of ``NOTCH_MM`` or more
+    in its middle 40 %, is cut down the notch's column and each side measured again (the
+    contact line runs along the fingers, upright in the hand's frame). ``labels_up`` gets
+    the new part's label."""
+    k = max(2, round(2.5 / CELL_MM))
+    for _ in range(expected - len(fingers)):
+        if len(fingers) < 2:
+            break
+        wide = max(fingers, key=lambda f: f.pad_width_mm)
+        others = float(np.median([f.width_mm for f in fingers if f is not wide]))
+        if wide.pad_width_mm < WIDE_SHARE * others:
+            break
+        mine = labels_up == wide.label
+        marker = mine.copy()
+        marker[np.flatnonzero(mine.any(axis=1))[0] + round(4.5 / CELL_MM) :] = False
+        ys, xs = np.nonzero(_pad(mine, marker, std_up))
+        if ys.size == 0:
+            break
+        top_row = ys.min()
+        head = ys < top_row + 2.0 * others / CELL_MM
+        x0, x1 = int(np.percentile(xs[head], 1)), int(np.percentile(xs[head], 99)) + 1
+        head &= (xs >= x0) & (xs < x1)
+        first = np.full(x1 - x0, labels_up.shape[0], np.int64)
+        np.minimum.at(first, xs[head] - x0, ys[head])
+        if first.size < 2 * k + 3:
+            break
+        notch = first[k:-k] - (first[: -2 * k] + first[2 * k :]) / 2.0
+        lo, hi = int(0.3 * first.size) - k, int(0.7 * first.size) - k
+        if hi <= lo:
+            break
+        j = lo + int(np.argmax(notch[lo:hi]))
+        if notch[j] * CELL_MM < NOTCH_MM:
+            break
+        cut = x0 + k + j
+        new_label = int(labels_up.max()) + 1
+        right = mine.copy()
+        right[:, :cut] = False
+        labels_up[right] = new_label
+        halves = []
+        for lab in (wide.label, new_label):
+            part = labels_up == lab
+            py = np.nonzero(part.any(axis=1))[0]
+            if py.size == 0:
+                continue
+            marker = part.copy()
+            marker[py[0] + round(4.5 / CELL_MM) :] = False
+            seg = _distal(_pad(part, marker, std_up), std_up, inv, hand_deg, *grid)
+            if seg is not None and seg.area_mm2 >= MIN_FINGER_AREA_MM2 / 2:
+                seg.label = lab
+                halves.append(seg)
+        if len(halves) != 2:
+            labels_up[right] = wide.label
+            break
+        fingers = sorted([f for f in fingers if f is not wide] + halves, key=lambda f: f.tip[0])
+    return fingers
+
+
+def _markers(up: np.ndarray, tips: list[Tip]) -> np.ndarray:
+    """Each tip's upper layer: the part of the foreground connected to it in the rows from
+    its top down to 4.5 mm, or to just above where another tip's part meets it."""
+    markers = np.zeros(up.shape, np.int32)
+    order = sorted(range(len(tips)), key=lambda i: tips[i].row)
+    for i in order:
+        q = tips[i]
+        # the tip was found on a 2 x 2 grid: its top cell is within two cells of it
+        c0 = max(q.col - 3, 0)
+        near = np.argwhere(up[max(q.row - 1, 0) : q.row + 3, c0 : q.col + 4])
+        if near.size == 0:
+            continue
+        r, c = int(near[0, 0]) + max(q.row - 1, 0), int(near[0, 1]) + c0
+        depth = int(min(round(4.5 / CELL_MM), q.joined - 1 - (r - q.row)))
+        band = np.ascontiguousarray(up[r : r + max(depth, 1)])
+        _, lab = cv2.connectedComponents(band, connectivity=8)
+        view = markers[r : r + band.shape[0]]
+        view[(lab == lab[0, c]) & (view == 0)] = i + 1
+    return markers
+
+
+def _flood(up: np.ndarray, markers: np.ndarray) -> np.ndarray:
+    """Every foreground cell given to a tip by a marker-controlled watershed on the inverted
+    distance transform: fingertip pads pressed together split along the neck between them,
+    and a lower phalanx goes to the finger whose flood reaches it first."""
+    if markers.max() == 0:
+        return markers
+    dist = cv2.distanceTransform(up, cv2.DIST_L2, 3)
+    relief = (255.0 - 255.0 * dist / max(float(dist.max()), 1.0)).astype(np.uint8)
+    lab = markers.copy()
+    cv2.watershed(cv2.cvtColor(relief, cv2.COLOR_GRAY2BGR), lab)
+    return np.where(up > 0, np.maximum(lab, 0), 0)
+
+
+def _pad(mine: np.ndarray, marker: np.ndarray, std_up: np.ndarray) -> np.ndarray:
+    """The fingertip pad of one finger's cells: those with at least ``PAD_SHARE`` of the
+    marker's ridge contrast, opened (thin bridges to a neighbour's phalanx break), the parts
+    that hold the marker."""
+    x, y, w, h = cv2.boundingRect(mine.astype(np.uint8))
+    if w == 0 or h == 0 or not marker.any():
+        return np.zeros_like(mine)
+    sub = (slice(y, y + h), slice(x, x + w))
+    level = float(np.median(std_up[marker])) if marker.any() else 0.0
+    strong = (mine[sub] & (std_up[sub] >= PAD_SHARE * level)).astype(np.uint8)
+    strong = cv2.morphologyEx(strong, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    # a pale line across the pad (a scar, a dry streak) must not cut it
+    strong = cv2.morphologyEx(strong, cv2.MORPH_CLOSE, np.ones((5, 1), np.uint8))
+    _, lab = cv2.connectedComponents(strong, connectivity=4)
+    ids = np.unique(lab[marker[sub] & (lab > 0)])
+    out = np.zeros_like(mine)
+    out[sub] = np.isin(lab, ids[ids > 0])
+    return out
+
+
+def _lean_deg(u: np.ndarray, v: np.ndarray) -> float:
+    """The cells' lean from the v axis (deg, positive = top to the right), from their second
+    moments, trusted in proportion to how elongated they are (a round pad has no direction)."""
+    if u.size < 10:
+        return 0.0
+    du, dv = u - u.mean(), v - v.mean()
+    suu, svv, suv = (du * du).mean(), (dv * dv).mean(), (du * dv).mean()
+    if svv <= suu:
+        return 0.0
+    aspect = float(np.sqrt(svv / max(suu, 1e-9)))
+    trust = float(np.clip((aspect - 1.1) / 0.5, 0.0, 1.0))
+    lean = np.degrees(0.5 * np.arctan2(-2.0 * suv, svv - suu))
+    return float(np.clip(trust * lean, -20.0, 20.0))
+
+
+def _rot(phi_deg: float) -> tuple[np.ndarray, np.ndarray]:
+    """A finger leaning by ``phi`` (upright frame): its across and tip-to-base unit vectors."""
+    p = np.deg2rad(phi_deg)
+    return np.array([np.cos(p), np.sin(p)]), np.array([-np.sin(p), np.cos(p)])
+
+
+def _distal(
+    pad: np.ndarray,
+    std_up: np.ndarray,
+    inv: np.ndarray,
+    hand_deg: float,
+    rows: int,
+    cols: int,
+) -> FingerSegment | None:
+    """The distal phalanx of one finger (upright frame masks): axis, crease, oriented box.
+
+    The width comes from the pad's upper 10 mm, the lean from the second moments of the
+    finger's upper 2.6 widths (distal and middle phalanges: longer, so steadier than the
+    pad's); along that axis the ridge mass per row of the pad (cells x texture) gives the
+    crease (:func:`crease`).
+    """
+    ys, xs = np.nonzero(pad)
+    if ys.size < 10:
+        return None
+    pts = np.stack([xs, ys], 1).astype(np.float64) + 0.5
+    strength = std_up[ys, xs].astype(np.float64)
+    top = pts[:, 1].min()
+    head = pts[:, 1] - top < 10.0 / CELL_MM
+    width = float(np.percentile(pts[head, 0], 98) - np.percentile(pts[head, 0], 2)) + 1.0
+    phi = _lean_deg(pts[:, 0], pts[:, 1])
+    across, down = _rot(phi)
+    u, v = pts @ across, pts @ down
+    v0 = v.min()
+    rel = v - v0
+    head = rel < 0.7 * width
+    width = float(np.percentile(u[head], 98) - np.percentile(u[head], 2)) + 1.0
+    bins = rel.astype(np.int64)
+    nbin = int(bins.max()) + 1
+    occ = np.bincount(bins, minlength=nbin).astype(np.float64)
+    mass = np.bincount(bins, strength, minlength=nbin)
+    length, found = crease(occ, mass, width)
+    keep = rel < length
+    if keep.sum() < 10:
+        return None
+    margin = BOX_MARGIN_MM / CELL_MM
+    u0 = float(np.percentile(u[keep], 1.0)) - 0.5 - margin
+    u1 = float(np.percentile(u[keep], 99.0)) + 0.5 + margin
+    va, vb = v0 - 0.5 - margin, v0 + length + margin
+    up_corners = np.array([u0 * across + va * down, u1 * across + va * down,
+                           u0 * across + vb * down, u1 * across + vb * down])  # fmt: skip
+    corners = up_corners @ inv[:, :2].T + inv[:, 2]
+    # cells of the distal phalanx on the image grid, for the cut-out and the edge check
+    grid = np.rint((pts[keep] - 0.5) @ inv[:, :2].T + inv[:, 2]).astype(np.int64)
+    grid = grid[(grid[:, 0] >= 0) & (grid[:, 0] < cols) & (grid[:, 1] >= 0) & (grid[:, 1] < rows)]
+    touches = bool(
+        grid.size
+        and (
+            (grid[:, 1] <= 0).any()
+            or (grid[:, 1] >= rows - 1).any()
+            or (grid[:, 0] <= 0).any()
+            or (grid[:, 0] >= cols - 1).any()
+        )
+    )
+    kp = pts[keep]
+    tip = (float(kp[np.argmin(kp[:, 1]), 0]) * CELL_MM, float(kp[:, 1].min()) * CELL_MM)
+    px = CELL_PX
+    centre = corners.mean(axis=0) * px
+    return FingerSegment(
+        corners=corners * px,
+        angle_deg=float(hand_deg + phi),
+        centre=(float(centre[0]), float(centre[1])),
+        width_mm=(u1 - u0) * CELL_MM,
+        length_mm=(vb - va) * CELL_MM,
+        tip=tip,
+        area_mm2=float(keep.sum()) * CELL_MM**2,
+        ridge_std=float(np.median(strength[keep])),
+        touches_edge=touches,
+        crease_found=found,
+        cells=grid[:, ::-1].copy(),
+        span=(float(kp[:, 0].min()) * CELL_MM, float(kp[:, 0].max()) * CELL_MM),
+        pad_width_mm=float(np.percentile(pts[:, 0], 99) - np.percentile(pts[:, 0], 1)) * CELL_MM,
+        bottom=float(kp[:, 1].max()) * CELL_MM,
+    )
+
+
+def crease(occ: np.ndarray, mass: np.ndarray, width: float) -> tuple[float, bool]:
+    """Length (rows below the tip) of the distal phalanx from the rows' cell counts and ridge
+    mass, searched in ``CREASE_BAND`` finger widths below the tip.
+
+    The crease is the row where the ridge mass falls furthest below the pad's (rows 0.2-0.7
+    widths), if under 55 % of it: the pad ends there, or a light gap or the fainter, patchy
+    contact of the middle phalanx follows. Without such a fall the pad's cells end within
+    the band, or the distal phalanx is ``DEFAULT_LENGTH`` widths long.
+    """
+    n = len(occ)
+    lo, hi = int(CREASE_BAND[0] * width), min(int(CREASE_BAND[1] * width) + 1, n)
+    a, b = int(0.2 * width), max(int(0.7 * width), int(0.2 * width) + 1)
+    ref_mass = float(np.median(mass[a:b])) if mass[a:b].size else 0.0
+    default = float(min(DEFAULT_LENGTH * width, n))
+    if hi <= lo or n <= CREASE_BAND[1] * width:
+        return float(n), False  # the pad's cells end within the band
+    if ref_mass <= 0:
+        return default, False
+    k = np.ones(3) / 3.0
+    m = np.convolve(np.pad(mass, (1, 2)), k, mode="same")[1 : n + 1] / ref_mass
+    j = lo + int(np.argmin(m[lo:hi]))
+    if m[j] < 0.55:
+        return float(j), True
+    return default, False
 
 
 def _select(
@@ -291,7 +553,7 @@ def _select(
         )
         if not lower:
             kept.append(f)
-    extra = []
+    extra = [f for f in found if f not in kept]
     if kept:
         typical = float(np.median(sorted(f.ridge_std for f in kept)[-expected:]))
         weak = [f for f in kept if f.ridge_std < typical / 3.0]
@@ -302,7 +564,7 @@ def _select(
         extra += kept[expected:]
         kept = kept[:expected]
     kept.sort(key=lambda f: f.tip[0])
-    return kept, [_blob(f) for f in extra]
+    return kept, [_blob(f) for f in extra if f.area_mm2 >= MIN_BLOB_MM2]
 
 
 def _blob(f: FingerSegment) -> dict[str, float]:
@@ -314,218 +576,26 @@ def _blob(f: FingerSegment) -> dict[str, float]:
     }
 
 
-def _split_wide(
-    fingers: list[FingerSegment], labels: np.ndarray, tex: Texture, angle: float, expected: int
-) -> tuple[list[FingerSegment], list[tuple[int, int]], list[FingerSegment]]:
-    """Fingertips pressed together form one part about twice a finger wide: split the widest
-    such part at its narrowest column (across the hand) and measure both halves."""
-    widths = sorted(f.width_mm for f in fingers)
-    typical = float(np.median(widths[:-1])) if len(widths) > 1 else 15.0
-    merged, dropped = [], []
-    for _ in range(expected):
-        wide = max(fingers, key=lambda f: f.width_mm)
-        if wide.width_mm < 1.55 * min(typical, 18.0):
-            break
-        if len(fingers) >= expected:  # a weak extra part took a place: two fingers are one
-            weakest = min(
-                (f for f in fingers if f is not wide),
-                key=lambda f: f.ridge_std * np.sqrt(f.area_mm2),
-                default=None,
-            )
-            if weakest is None:
-                break
-            fingers = [f for f in fingers if f is not weakest]
-            dropped.append(weakest)
-        cells = labels == wide.label
-        ys, xs = np.nonzero(cells)
-        ha, _ = _axes(angle)
-        u = (np.stack([xs, ys], 1) + 0.5) @ ha
-        lo, hi = np.percentile(u, [2, 98])
-        bins = np.arange(lo, hi + 1.0)
-        occ = np.histogram(u, bins)[0]
-        a, b = int(0.3 * len(occ)), max(int(0.7 * len(occ)), int(0.3 * len(occ)) + 1)
-        cut = lo + a + int(np.argmin(occ[a:b]))
-        new_label = int(labels.max()) + 1
-        right = np.zeros_like(cells)
-        right[ys[u >= cut], xs[u >= cut]] = True
-        labels[right] = new_label
-        halves = []
-        for lab in (wide.label, new_label):
-            seg = _distal(labels == lab, tex, angle, (0, 0), None)
-            if seg is not None and seg.area_mm2 >= MIN_FINGER_AREA_MM2 / 2:
-                seg.label = lab
-                halves.append(seg)
-        if len(halves) != 2:
-            break
-        fingers = [f for f in fingers if f is not wide] + halves
-        fingers.sort(key=lambda f: f.tip[0])
-        merged.append((halves[0].label, halves[1].label))
-    return fingers, merged, dropped
-
-
-def _markers(up: np.ndarray, tips: list[tuple[int, int]]) -> np.ndarray:
-    """Each tip's own part of the mask: its connected part in the 18 mm below the tip, or in
-    the 4 mm below it when that part overlaps another tip's (fingertips pressed together)."""
-
-    def part(r: int, c: int, depth_mm: float) -> np.ndarray:
-        full = np.zeros(up.shape, bool)
-        band = np.ascontiguousarray(up[r : r + round(depth_mm / CELL_MM)])
-        _, lab = cv2.connectedComponents(band, connectivity=8)
-        full[r : r + band.shape[0]] = lab == lab[0, c]
-        return full
-
-    parts = [part(r, c, 18.0) for r, c in tips]
-    markers = np.zeros(up.shape, np.int32)
-    for i, (r, c) in enumerate(tips):
-        mine = parts[i]
-        if any((mine & other).any() for j, other in enumerate(parts) if j != i):
-            mine = part(r, c, 4.0)
-        markers[mine & (markers == 0)] = i + 1
-    return markers
-
-
-def _flood(up: np.ndarray, markers: np.ndarray) -> np.ndarray:
-    """Every foreground cell given to a tip by a marker-controlled watershed on the inverted
-    distance transform: fingertip pads pressed together split along the neck between them,
-    and a lower phalanx goes to the finger whose flood reaches it first."""
-    if markers.max() == 0:
-        return markers
-    dist = cv2.distanceTransform(up, cv2.DIST_L2, 3)
-    relief = (255.0 - 255.0 * dist / max(float(dist.max()), 1.0)).astype(np.uint8)
-    lab = markers.copy()
-    cv2.watershed(cv2.cvtColor(relief, cv2.COLOR_GRAY2BGR), lab)
-    return np.where(up > 0, np.maximum(lab, 0), 0)
-
-
-def _distal(
-    cells: np.ndarray, tex: Texture, hand_deg: float, tip_up: tuple[int, int], inv: np.ndarray
-) -> FingerSegment | None:
-    """The distal phalanx of one finger's cells: its axis, crease and oriented box.
-
-    Twice: in the frame of the current axis (first the hand's), the rows along the finger give
-    the ridge mass profile (cells x their texture); the crease ends the distal phalanx, whose
-    cells' second moments then correct the axis.
-    """
-    ys, xs = np.nonzero(cells)
-    if ys.size < 10:
-        return None
-    pts = np.stack([xs, ys], 1).astype(np.float64) + 0.5
-    strength = tex.std[ys, xs].astype(np.float64)
-    phi, crease, found, keep = hand_deg, 0.0, False, None
-    for _ in range(2):
-        across, down = _axes(phi)
-        u, v = pts @ across, pts @ down
-        rel = v - v.min()
-        rows = rel.astype(np.int64)
-        nbin = int(rows.max()) + 1
-        occ = np.bincount(rows, minlength=nbin).astype(np.float64)
-        mass = np.bincount(rows, strength, minlength=nbin)
-        head = rel < 14.0 / CELL_MM
-        if head.sum() < 10:
-            return None
-        width = float(np.percentile(u[head], 98) - np.percentile(u[head], 2)) + 1.0
-        crease, found = _crease(occ, mass, width)
-        keep = rel < crease
-        if keep.sum() < 10:
-            return None
-        phi += _lean_deg(u[keep], v[keep])
-    across, down = _axes(phi)
-    u, v = pts[keep] @ across, pts[keep] @ down
-    u0, u1 = np.percentile(u, 0.5) - 0.5, np.percentile(u, 99.5) + 0.5
-    va, vb = v.min() - 0.5, v.max() + 0.5
-    corners = np.array(
-        [
-            u0 * across + va * down,
-            u1 * across + va * down,
-            u0 * across + vb * down,
-            u1 * across + vb * down,
-        ]
-    )
-    corners = _grow(corners, across, down, 0.6 / CELL_MM)
-    centre = corners.mean(axis=0)
-    cells_rc = np.stack([ys[keep], xs[keep]], 1)
-    rows_n, cols_n = tex.std.shape
-    touches = bool(
-        (cells_rc[:, 0] == 0).any()
-        or (cells_rc[:, 0] == rows_n - 1).any()
-        or (cells_rc[:, 1] == 0).any()
-        or (cells_rc[:, 1] == cols_n - 1).any()
-    )
-    ridge_std = float(np.median(strength[keep]))
-    # the tip in the hand's upright frame (mm)
-    ha, hd = _axes(hand_deg)
-    tu, tv = pts[keep] @ ha, pts[keep] @ hd
-    tip = (float(tu[tv.argmin()]) * CELL_MM, float(tv.min()) * CELL_MM)
-    px = CELL_PX
-    return FingerSegment(
-        corners=corners * px,
-        angle_deg=float(phi),
-        centre=(float(centre[0] * px), float(centre[1] * px)),
-        width_mm=float(u1 - u0) * CELL_MM,
-        length_mm=float(vb - va) * CELL_MM,
-        tip=tip,
-        area_mm2=float(keep.sum()) * CELL_MM**2,
-        ridge_std=ridge_std,
-        touches_edge=touches,
-        crease_found=found,
-        cells=cells_rc,
-        span=(float(tu.min()) * CELL_MM, float(tu.max()) * CELL_MM),
-        bottom=float(tv.max()) * CELL_MM,
-    )
-
-
-def _axes(phi_deg: float) -> tuple[np.ndarray, np.ndarray]:
-    """A finger at rotation ``phi``: its across (x) and tip-to-base (y) unit vectors."""
-    p = np.deg2rad(phi_deg)
-    return np.array([np.cos(p), np.sin(p)]), np.array([-np.sin(p), np.cos(p)])
-
-
-def _grow(corners, across, down, margin):
-    """Corners pushed out by ``margin`` cells on every side."""
-    out = []
-    for i, c in enumerate(corners):
-        su = -1.0 if i in (0, 2) else 1.0
-        sv = -1.0 if i in (0, 1) else 1.0
-        out.append(c + margin * (su * across + sv * down))
-    return np.array(out)
-
-
-def _lean_deg(u: np.ndarray, v: np.ndarray) -> float:
-    """The cells' lean from the v axis (deg, positive = top to the right), from their second
-    moments, trusted in proportion to how elongated they are (a round pad has no direction)."""
-    if u.size < 10:
-        return 0.0
-    du, dv = u - u.mean(), v - v.mean()
-    suu, svv, suv = (du * du).mean(), (dv * dv).mean(), (du * dv).mean()
-    if svv <= suu:
-        return 0.0
-    aspect = float(np.sqrt(svv / max(suu, 1e-9)))
-    trust = float(np.clip((aspect - 1.1) / 0.35, 0.0, 1.0))
-    lean = np.degrees(0.5 * np.arctan2(-2.0 * suv, svv - suu))
-    return float(np.clip(trust * lean, -15.0, 15.0))
-
-
-def _crease(occ: np.ndarray, mass: np.ndarray, width: float) -> tuple[float, bool]:
-    """Distal crease (cells below the tip), searched 0.8-1.9 finger widths below the tip: the
-    first row where the finger is less than 35 % as wide as its pad, or carries less than 30 %
-    of the pad's ridge mass (cells x texture) per row; else the deepest dip there under 60 %
-    of the pad's mass; else 1.45 widths."""
-    n = len(occ)
-    lo, hi = int(0.8 * width), min(int(1.9 * width), n)
-    default = float(min(1.45 * width, n))
-    a, b = int(0.2 * width), max(int(0.7 * width), int(0.2 * width) + 1)
-    if hi <= lo or mass[a:b].size == 0:
-        return (float(n) if hi <= lo else default), False
-    ref_occ, ref_mass = float(np.median(occ[a:b])), float(np.median(mass[a:b]))
-    if ref_mass <= 0:
-        return default, False
-    k = np.ones(3) / 3.0
-    o = np.convolve(occ, k, mode="same")[lo:hi]
-    m = np.convolve(mass, k, mode="same")[lo:hi]
-    low = np.flatnonzero((o < 0.35 * ref_occ) | (m < 0.3 * ref_mass))
-    if low.size:
-        return float(lo + low[0]), True
-    j = int(np.argmin(m))
-    if m[j] < 0.6 * ref_mass and 0 < j < len(m) - 1:
-        return float(lo + j), True
-    return default, False
+def _touching(
+    labels_up: np.ndarray, fingers: list[FingerSegment], m: np.ndarray
+) -> list[tuple[int, int]]:
+    """Pairs of fingers whose distal phalanges share a border of ``TOUCH_MM`` or more (cells
+    of one next to cells of the other, in the upright frame)."""
+    if len(fingers) < 2:
+        return []
+    distal = np.zeros_like(labels_up)
+    for f in fingers:
+        g = f.cells[:, ::-1].astype(np.float64) + 0.5
+        p = np.rint(g @ m[:, :2].T + m[:, 2] - 0.5).astype(np.int64)
+        ok = (p[:, 0] >= 0) & (p[:, 0] < distal.shape[1]) & (p[:, 1] >= 0)
+        ok &= p[:, 1] < distal.shape[0]
+        distal[p[ok, 1], p[ok, 0]] = f.label
+    big = int(distal.max()) + 1
+    pairs = []
+    for a, b in ((distal[:, :-1], distal[:, 1:]), (distal[:-1, :], distal[1:, :])):
+        both = (a > 0) & (b > 0) & (a != b)
+        lo, hi = np.minimum(a[both], b[both]), np.maximum(a[both], b[both])
+        pairs.append(lo * big + hi)
+    codes, counts = np.unique(np.concatenate(pairs), return_counts=True)
+    need = TOUCH_MM / CELL_MM
+    return [(int(c // big), int(c % big)) for c, n in zip(codes, counts, strict=True) if n >= need]
