@@ -553,11 +553,13 @@ def _platen(
     H, W = ink.shape
     if spare and rng.random() < style.p_latent:
         p = spare[int(rng.integers(0, len(spare)))]
-        ph, pw = p.ridges.shape
+        y0, x0, y1, x1 = p.bbox
+        ph, pw = y1 - y0, x1 - x0
+        print_ink = p.mask[y0:y1, x0:x1] * (0.5 + 0.5 * p.ridges[y0:y1, x0:x1])
         m = cv2.getRotationMatrix2D((pw / 2, ph / 2), rng.uniform(0, 360), 1.0)
-        m[0, 2] += rng.uniform(0, W - pw)
-        m[1, 2] += rng.uniform(0.3 * H, H - ph)
-        latent = _place(p.mask * (0.5 + 0.5 * p.ridges), (H, W), m) * rng.uniform(0.04, 0.14)
+        m[0, 2] += rng.uniform(0, max(W - pw, 1))
+        m[1, 2] += rng.uniform(0.3 * H, max(H - ph, 0.3 * H + 1))
+        latent = _place(np.ascontiguousarray(print_ink), (H, W), m) * rng.uniform(0.04, 0.14)
         np.maximum(ink, latent, out=ink)
     bg = rng.uniform(*style.background)
     y, x = np.mgrid[0:H, 0:W].astype(np.float32)

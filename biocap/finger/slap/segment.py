@@ -52,7 +52,7 @@ DEFAULT_LENGTH = 1.75
 #: margin (mm) added around every distal box: the pad's rim is fainter than its core
 BOX_MARGIN_MM = 0.8
 #: a part this many times as wide as the other fingertips may be two pressed together ...
-WIDE_SHARE = 1.5
+WIDE_SHARE = 1.3
 #: ... when its top outline has a notch this deep (mm)
 NOTCH_MM = 1.0
 #: fingertips pressed together along at least this length (mm) are reported as touching
@@ -329,18 +329,20 @@ def _split_wide(
         if notch[j] * CELL_MM < NOTCH_MM:
             break
         cut = x0 + k + j
-        new_label = int(labels_up.max()) + 1
-        right = mine.copy()
+        zone = mine.copy()  # the pads' rows; what lies further down keeps its label
+        zone[top_row + round(2.5 * others / CELL_MM) :] = False
+        right = zone.copy()
         right[:, :cut] = False
+        new_label = int(labels_up.max()) + 1
         labels_up[right] = new_label
         halves = []
-        for lab in (wide.label, new_label):
+        for lab, cols_ in ((wide.label, slice(0, cut - x0)), (new_label, slice(cut - x0, None))):
+            side = first[cols_]
+            r0 = int(side.min())
+            marker = (labels_up == lab) & zone
+            marker[: r0] = False
+            marker[r0 + round(4.5 / CELL_MM) :] = False
             part = labels_up == lab
-            py = np.nonzero(part.any(axis=1))[0]
-            if py.size == 0:
-                continue
-            marker = part.copy()
-            marker[py[0] + round(4.5 / CELL_MM) :] = False
             seg = _distal(_pad(part, marker, std_up), std_up, inv, hand_deg, *grid)
             if seg is not None and seg.area_mm2 >= MIN_FINGER_AREA_MM2 / 2:
                 seg.label = lab
@@ -455,7 +457,7 @@ def _distal(
     u, v = pts @ across, pts @ down
     v0 = v.min()
     rel = v - v0
-    head = rel < 0.7 * width
+    head = rel < 1.3 * width  # most of the pad: its top alone is narrower
     width = float(np.percentile(u[head], 98) - np.percentile(u[head], 2)) + 1.0
     bins = rel.astype(np.int64)
     nbin = int(bins.max()) + 1
