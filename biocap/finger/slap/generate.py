@@ -267,7 +267,8 @@ def _finger_image(
     w = width_mm * s
     if source is not None:
         p, scale = source
-        length = p.size_px[0] * scale
+        # a pad is no longer than 1.8 finger widths (large rolled prints are cut to it)
+        length = min(p.size_px[0] * scale, 1.8 * w)
     else:
         p, scale = None, 1.0
         length = w * rng.uniform(*style.length_ratio)
@@ -297,7 +298,7 @@ def _finger_image(
         m[0, 2] += cx - (x0 + x1) / 2.0
         m[1, 2] += top - y0
         pad = _superellipse(
-            fh, fw, cx, top + length / 2, 0.55 * (x1 - x0) * scale, 0.52 * length, 2.6
+            fh, fw, cx, top + length / 2, 0.55 * min((x1 - x0) * scale, w), 0.52 * length, 2.6
         )
         contact = pad * _place(p.mask, (fh, fw), m)
         press(contact, _place(p.ridges, (fh, fw), m), pressure)
@@ -388,7 +389,7 @@ def generate_slap(
         have = p.size_px[1] / PX_PER_MM
         scale = float(np.clip(model / have, 0.88, 1.12) * rng.uniform(*style.print_scale))
         sources.append((p, scale))
-        widths.append(have * scale)
+        widths.append(min(have * scale, 1.2 * model))  # no pad is wider than its finger
     layout = _layout(kind, rng, style, widths)
     touching: list[list[int]] = []
     if len(order) == 4 and rng.random() < style.p_touching:

@@ -268,14 +268,24 @@ def segment(grey: np.ndarray, expected: int) -> Segmentation:
     labels_up = _flood(up, markers)
     inv = cv2.invertAffineTransform(m)
     rows, cols = fg.shape
-    found = []
+    found, pads = [], {}
     for i in range(len(tips)):
-        pad = _pad(labels_up == i + 1, markers == i + 1, std_up)
-        seg = _distal(pad, std_up, inv, angle, rows, cols)
+        pads[i + 1] = _pad(labels_up == i + 1, markers == i + 1, std_up)
+        seg = _distal(pads[i + 1], std_up, inv, angle, rows, cols)
         if seg is not None:
             seg.label = i + 1
             found.append(seg)
     fingers, extra = _select(found, expected)
+    # a finger cut by the frame shows only part of its width: its length goes by the others'
+    whole = [f.width_mm for f in fingers if not f.touches_edge]
+    if whole:
+        hint = float(np.median(whole))
+        for k, f in enumerate(fingers):
+            if f.touches_edge and f.width_mm < hint:
+                seg = _distal(pads[f.label], std_up, inv, angle, rows, cols, hint)
+                if seg is not None:
+                    seg.label = f.label
+                    fingers[k] = seg
     fingers = _split_wide(fingers, labels_up, std_up, inv, angle, expected, (rows, cols))
     merged = _touching(labels_up, fingers, m)
     labels = cv2.warpAffine(labels_up.astype(np.float32), inv, (cols, rows),
@@ -340,7 +350,7 @@ def _split_wide(
             side = first[cols_]
             r0 = int(side.min())
             marker = (labels_up == lab) & zone
-            marker[: r0] = False
+            marker[:r0] = False
             marker[r0 + round(4.5 / CELL_MM) :] = False
             part = labels_up == lab
             seg = _distal(_pad(part, marker, std_up), std_up, inv, hand_deg, *grid)
@@ -436,6 +446,7 @@ def _distal(
     hand_deg: float,
     rows: int,
     cols: int,
+    width_hint_mm: float = 0.0,
 ) -> FingerSegment | None:
     """The distal phalanx of one finger (upright frame masks): axis, crease, oriented box.
 
@@ -459,6 +470,7 @@ def _distal(
     rel = v - v0
     head = rel < 1.3 * width  # most of the pad: its top alone is narrower
     width = float(np.percentile(u[head], 98) - np.percentile(u[head], 2)) + 1.0
+    width = max(width, width_hint_mm / CELL_MM)
     bins = rel.astype(np.int64)
     nbin = int(bins.max()) + 1
     occ = np.bincount(bins, minlength=nbin).astype(np.float64)
@@ -545,7 +557,7 @@ def _select(
     contrast is a smudge, a latent or a bandage. If more parts remain than the slap can
     hold, the most ridged (contrast x sqrt(area)) are the fingers.
     """
-    big = [f for f in found if f.area_mm2 >= MIN_FINGER_AREA_MM2]
+    big = [f for f in found if f.area_mm2 >= MIN_FINGER_AREA_MM2 / (3 if f.touches_edge else 1)]
     big.sort(key=lambda f: f.tip[1])
     kept: list[FingerSegment] = []
     for f in big:
