@@ -33,6 +33,9 @@ CELL_PX = 8  # at 500 ppi
 CELL_MM = CELL_PX * 25.4 / 500.0
 #: hand rotations searched (deg, positive = fingers lean to the image's right)
 ANGLE_RANGE_DEG = 60.0
+#: a finger leans at most this much from the hand (deg); a thumb of a thumbs slap, any way
+MAX_LEAN_DEG = 20.0
+MAX_THUMB_LEAN_DEG = 60.0
 #: the projection is high-passed over this width (mm): about a finger and its gap
 PROJECTION_WINDOW_MM = 13.0
 #: a dome of the skyline must stand this high (mm) above its valleys to be a fingertip
@@ -260,7 +263,9 @@ def segment(grey: np.ndarray, expected: int) -> Segmentation:
     """Fingers of a 500 ppi slap, left to right; ``expected`` is 4 (a hand) or 2 (thumbs)."""
     tex = texture(grey)
     fg = tex.foreground.astype(np.uint8)
-    angle = hand_angle(fg)
+    # two thumbs far apart give no hand direction: each thumb's own axis is measured
+    angle = hand_angle(fg) if expected > 2 else 0.0
+    max_lean = MAX_LEAN_DEG if expected > 2 else MAX_THUMB_LEAN_DEG
     up, m = _upright(fg, angle, cv2.INTER_NEAREST)
     std_up, _ = _upright(tex.std, angle, cv2.INTER_LINEAR)
     tips = sweep_tips(up)
@@ -271,7 +276,7 @@ def segment(grey: np.ndarray, expected: int) -> Segmentation:
     found, pads = [], {}
     for i in range(len(tips)):
         pads[i + 1] = _pad(labels_up == i + 1, markers == i + 1, std_up)
-        seg = _distal(pads[i + 1], std_up, inv, angle, rows, cols)
+        seg = _distal(pads[i + 1], std_up, inv, angle, rows, cols, max_lean=max_lean)
         if seg is not None:
             seg.label = i + 1
             found.append(seg)
@@ -282,11 +287,13 @@ def segment(grey: np.ndarray, expected: int) -> Segmentation:
         hint = float(np.median(whole))
         for k, f in enumerate(fingers):
             if f.touches_edge and f.width_mm < hint:
-                seg = _distal(pads[f.label], std_up, inv, angle, rows, cols, hint)
+                seg = _distal(
+                    pads[f.label], std_up, inv, angle, rows, cols, hint, max_lean=max_lean
+                )
                 if seg is not None:
                     seg.label = f.label
                     fingers[k] = seg
-    fingers = _split_wide(fingers, labels_up, std_up, inv, angle, expected, (rows, cols))
+    fingers = _split_wide(fingers, labels_up, std_up, inv, angle, expected, (rows, cols), max_lean)
     merged = _touching(labels_up, fingers, m)
     labels = cv2.warpAffine(labels_up.astype(np.float32), inv, (cols, rows),
                             flags=cv2.INTER_NEAREST)  # fmt: skip
@@ -302,6 +309,7 @@ def _split_wide(
     hand_deg: float,
     expected: int,
     grid: tuple[int, int],
+    max_lean: float,
 ) -> list[FingerSegment]:
     """Fingertips pressed together side by side, one lower than the other, leave one part
     with one tip: while fingers are missing, a part ``WIDE_SHARE`` times as wide as the
@@ -353,7 +361,9 @@ def _split_wide(
             marker[:r0] = False
             marker[r0 + round(4.5 / CELL_MM) :] = False
             part = labels_up == lab
-            seg = _distal(_pad(part, marker, std_up), std_up, inv, hand_deg, *grid)
+            seg = _distal(
+                _pad(part, marker, std_up), std_up, inv, hand_deg, *grid, max_lean=max_lean
+            )
             if seg is not None and seg.area_mm2 >= MIN_FINGER_AREA_MM2 / 2:
                 seg.label = lab
                 halves.append(seg)
@@ -418,19 +428,24 @@ def _pad(mine: np.ndarray, marker: np.ndarray, std_up: np.ndarray) -> np.ndarray
     return out
 
 
-def _lean_deg(u: np.ndarray, v: np.ndarray) -> float:
-    """The cells' lean from the v axis (deg, positive = top to the right), from their second
-    moments, trusted in proportion to how elongated they are (a round pad has no direction)."""
+def _lean_deg(u: np.ndarray, v: np.ndarray, limit: float = MAX_LEAN_DEG) -> float:
+    """The cells' major axis from the v axis (deg, positive = top to the right), from their
+    second moments. Within a hand (``limit`` under 45) the lean is trusted in proportion to
+    how elongated the cells are, so a round pad keeps the hand's direction; a thumb of a
+    thumbs slap has no such reference and keeps its own axis unless it is round."""
     if u.size < 10:
         return 0.0
     du, dv = u - u.mean(), v - v.mean()
     suu, svv, suv = (du * du).mean(), (dv * dv).mean(), (du * dv).mean()
-    if svv <= suu:
-        return 0.0
-    aspect = float(np.sqrt(svv / max(suu, 1e-9)))
-    trust = float(np.clip((aspect - 1.1) / 0.5, 0.0, 1.0))
-    lean = np.degrees(0.5 * np.arctan2(-2.0 * suv, svv - suu))
-    return float(np.clip(trust * lean, -20.0, 20.0))
+    root = np.sqrt((suu - svv) ** 2 + 4 * suv * suv)
+    major, minor = (suu + svv + root) / 2, max((suu + svv - root) / 2, 1e-9)
+    aspect = float(np.sqrt(major / minor))
+    lean = float(np.degrees(0.5 * np.arctan2(-2.0 * suv, svv - suu)))
+    if limit < 45.0:
+        trust = float(np.clip((aspect - 1.1) / 0.5, 0.0, 1.0)) if svv > suu else 0.0
+    else:
+        trust = float(np.clip((aspect - 1.03) / 0.1, 0.0, 1.0))
+    return float(np.clip(trust * lean, -limit, limit))
 
 
 def _rot(phi_deg: float) -> tuple[np.ndarray, np.ndarray]:
@@ -447,6 +462,8 @@ def _distal(
     rows: int,
     cols: int,
     width_hint_mm: float = 0.0,
+    *,
+    max_lean: float = 20.0,
 ) -> FingerSegment | None:
     """The distal phalanx of one finger (upright frame masks): axis, crease, oriented box.
 
@@ -463,7 +480,7 @@ def _distal(
     top = pts[:, 1].min()
     head = pts[:, 1] - top < 10.0 / CELL_MM
     width = float(np.percentile(pts[head, 0], 98) - np.percentile(pts[head, 0], 2)) + 1.0
-    phi = _lean_deg(pts[:, 0], pts[:, 1])
+    phi = _lean_deg(pts[:, 0], pts[:, 1], max_lean)
     across, down = _rot(phi)
     u, v = pts @ across, pts @ down
     v0 = v.min()
@@ -492,10 +509,10 @@ def _distal(
     touches = bool(
         grid.size
         and (
-            (grid[:, 1] <= 0).any()
-            or (grid[:, 1] >= rows - 1).any()
-            or (grid[:, 0] <= 0).any()
-            or (grid[:, 0] >= cols - 1).any()
+            (grid[:, 1] <= 1).any()
+            or (grid[:, 1] >= rows - 2).any()
+            or (grid[:, 0] <= 1).any()
+            or (grid[:, 0] >= cols - 2).any()
         )
     )
     kp = pts[keep]
