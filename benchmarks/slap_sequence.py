@@ -76,8 +76,12 @@ def main() -> int:
         g, i = np.array(gen), np.array(imp)
         b = np.array(boz)
         rho = float(np.corrcoef(_rank(b[:, 0]), _rank(b[:, 1]))[0, 1])
-        res = {"genuine": len(g), "impostor": len(i), "spearman_vs_bozorth3": round(rho, 3),
-               "minutiae_median": float(np.median([len(t) for t in templates.values()]))}  # fmt: skip
+        res = {
+            "genuine": len(g),
+            "impostor": len(i),
+            "spearman_vs_bozorth3": round(rho, 3),
+            "minutiae_median": float(np.median([len(t) for t in templates.values()])),
+        }
         for fmr in (0.001, 0.01):
             thr, fnmr = fnmr_at(g, i, fmr)
             res[f"fnmr_at_fmr_{fmr}"] = round(fnmr, 4)

@@ -154,15 +154,14 @@ def _cut_out(grey: np.ndarray, f: S.FingerSegment, labels: np.ndarray, bg: float
     m = cv2.getAffineTransform(src, dst)
     crop = cv2.warpAffine(grey, m, (width, height), flags=cv2.INTER_LINEAR,
                           borderMode=cv2.BORDER_CONSTANT, borderValue=bg)  # fmt: skip
-    others = ((labels != f.label) & (labels > 0)).astype(np.uint8)
-    if others.any():
-        # cells -> the crop's pixels: the cell grid is the image scaled by 1/8
+    if (labels > 0).any():
+        # cells -> the crop's pixels (the cell grid is the image scaled by 1/8): one warp of
+        # the label map, then the other fingers' cells set to the platen
         mc = m.copy()
         mc[:, :2] *= S.CELL_PX
-        near = cv2.warpAffine(others, mc, (width, height), flags=cv2.INTER_NEAREST)
-        mine = cv2.warpAffine((labels == f.label).astype(np.uint8), mc, (width, height),
+        near = cv2.warpAffine(labels.astype(np.float32), mc, (width, height),
                               flags=cv2.INTER_NEAREST)  # fmt: skip
-        crop[(near > 0) & (mine == 0)] = np.uint8(round(bg))
+        crop[(near > 0) & (near != f.label)] = np.uint8(round(bg))
     return crop
 
 

@@ -27,6 +27,7 @@ them into a temporary folder at test or benchmark time.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -493,7 +494,7 @@ def _separate(tips, drawn, phis, touching, order, across) -> None:
     hulls = {j: _pad_hull(*drawn[j]) for j in drawn}
     present = [j for j in sorted(drawn) if hulls[j] is not None]
     step = 0.5 * PX_PER_MM
-    for a, b in zip(present, present[1:], strict=False):
+    for a, b in itertools.pairwise(present):
         if (order[a], order[b]) in pressed:
             continue
         for _ in range(80):

@@ -110,6 +110,7 @@ def _pair_score(a: np.ndarray, b: np.ndarray, r: float, tx: float, ty: float) ->
     if pairs == 0:
         return 0.0
     import os
+
     mode = os.environ.get("SCORE", "overlap")
     if mode == "total":
         return float(pairs * pairs / (len(a) * len(b)))

@@ -13,7 +13,8 @@ array-wise (Hong, Wan & Jain 1998; Maltoni et al., *Handbook of Fingerprint Reco
    and broken ridges make such pairs).
 
 A template is an ``(n, 3)`` float32 array: x, y (px at 500 ppi) and the ridge orientation at
-the minutia, pointing away from the ridge's end or fork (radians, 0..2 pi). It holds no pixels and cannot be turned back into an image.
+the minutia, pointing away from the ridge's end or fork (radians, 0..2 pi). It holds no
+pixels and cannot be turned back into an image.
 """
 
 from __future__ import annotations
@@ -59,7 +60,6 @@ def orientation(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def foreground(img: np.ndarray, block: int = 16) -> np.ndarray:
     """Pixels of the print: blocks whose grey std reaches a fifth of the print's strongest."""
-    h, w = img.shape
     m = cv2.blur(img, (block, block))
     sd = np.sqrt(np.maximum(cv2.blur(img * img, (block, block)) - m * m, 0.0))
     fg = (sd > max(0.2 * float(np.percentile(sd, 95)), 4.0)).astype(np.uint8)
