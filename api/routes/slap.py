@@ -27,6 +27,8 @@ from biocap.policy import Decision, Verdict, load_profile
 from biocap.policy.slap import parse_declared
 
 SLAP_PARTS = ("right", "left", "thumbs")
+#: the attempt book's key for a subject's slap minutiae templates
+TEMPLATES = "slap.templates"
 
 
 class SlapQuery(BaseModel):
@@ -100,12 +102,15 @@ async def assess_slaps(request: Request) -> Response:
     s = eng.settings
     declared = parse_declared(q.missing)
     parts = await _parts(request, s.max_body_bytes)
+    earlier = (eng.book.kept(q.subject, TEMPLATES) or {}) if q.subject else {}
     req = slapwork.SlapRequest(
-        q.slap, q.ppi, q.profile, q.subject, declared, q.width, q.height, q.map, q.lang
+        q.slap, q.ppi, q.profile, q.subject, declared, q.width, q.height, q.map, q.lang, earlier
     )
     done = await eng.run(slapwork.assess, parts, req, s.limits, s.profile)
     if q.subject:
         _attempts(eng, q, done.records)
+        # the subject's slap templates (minutiae only), for the sequence check of later slaps
+        eng.book.keep(q.subject, TEMPLATES, {**earlier, **done.templates})
     for rec in done.records:
         metrics.assessed(
             rec.get("modality", "slap"), done.seconds / len(done.records), str(rec.get("decision"))

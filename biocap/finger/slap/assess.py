@@ -20,6 +20,7 @@ from biocap.errors import BiocapError
 from ..core import assess as assess_finger
 from ..core import prepare
 from ..defects import DefectThresholds
+from . import minutiae
 from . import segment as S
 from .hand import HandFit, fit_hand
 from .positions import ORDER, SLAP_POSITION, SlapKind
@@ -50,6 +51,7 @@ class SlapFinger:
     segment: S.FingerSegment
     assessment: Assessment
     crop_size: tuple[int, int]  # (width, height) of the upright cut-out, 500 ppi px
+    template: np.ndarray | None = None  # minutiae (:mod:`.minutiae`) for the sequence check
 
     def box(self, scale: float) -> dict[str, object]:
         """The oriented box in the capture's own pixels (``scale`` = native ppi / 500)."""
@@ -90,8 +92,11 @@ def assess_slap(
     capture: Capture,
     kind: SlapKind | str,
     thresholds: DefectThresholds | None = None,
+    *,
+    templates: bool = False,
 ) -> SlapAssessment:
-    """Segment and score one slap capture. Never raises on image content."""
+    """Segment and score one slap capture; with ``templates`` each finger also gets its
+    minutiae template for the sequence check. Never raises on image content."""
     kind = SlapKind(kind)
     try:
         grey, native_ppi = prepare(capture)
@@ -116,7 +121,10 @@ def assess_slap(
         f.position = pos
         crop = _cut_out(grey, f, seg.labels, bg)
         cap = Capture(crop, capture.modality, 500.0, "caller", capture.source, capture.format, pos)
-        out.fingers.append(SlapFinger(pos, f, assess_finger(cap, thresholds), crop.shape[::-1]))
+        finger = SlapFinger(pos, f, assess_finger(cap, thresholds), crop.shape[::-1])
+        if templates:
+            finger.template = minutiae.extract(crop)
+        out.fingers.append(finger)
     out.missing = tuple(sorted(set(fit.missing) | set(fit.stumps)))
     out.defects = _checks(out, seg, fit)
     return out
