@@ -95,3 +95,47 @@ def test_bad_requests(client, params, body, status, code):
     r = client.post(URL, params=params, content=body)
     assert r.status_code == status, r.text
     assert error_of(r)["code"] == code
+
+
+@pytest.fixture(scope="module")
+def same_hand(request) -> tuple[bytes, bytes]:
+    """A right slap of four FVC fingers and a second slap of their other impressions."""
+    from biocap.io import read
+    from tests.conftest import shared_data_root
+
+    folder = shared_data_root() / "finger" / "fvc2002_db1_b"
+    if not folder.is_dir():
+        pytest.skip(f"real test images not found at {folder}")
+
+    def slap(names, seed):
+        prints = [G.prepare_print(read(folder / f"{n}.tif").grey(), n[:3], n) for n in names]
+        return png(G.generate_slap("right", prints, np.random.default_rng(seed), PLAIN).image)
+
+    return slap(["101_1", "102_1", "103_1", "104_1"], 1), slap(["101_4", "102_4", "103_4", "104_4"], 2)
+
+
+@pytest.mark.shared_data
+def test_same_hand_twice_in_one_request(client, same_hand):
+    files = {"right": ("r.png", same_hand[0], "image/png"),
+             "left": ("l.png", same_hand[1], "image/png")}  # fmt: skip
+    body = client.post(URL, files=files).json()
+    for s in body["slaps"]:
+        assert s["decision"] == "retake"
+        assert s["reasons"][0]["code"] == "slap.same_hand_twice"
+        assert s["sequence"][0]["slaps"] == ["left", "right"]
+
+
+@pytest.mark.shared_data
+def test_same_hand_twice_through_the_attempt_book(client, same_hand):
+    subject = "slap-sequence"
+    first = client.post(URL, params={"slap": "right", "subject": subject}, content=same_hand[0])
+    assert all(r["code"] != "slap.same_hand_twice" for r in first.json()["reasons"])
+    second = client.post(URL, params={"slap": "left", "subject": subject}, content=same_hand[1])
+    body = second.json()
+    assert body["decision"] == "retake"
+    assert "slap.same_hand_twice" in [r["code"] for r in body["reasons"]]
+    assert client.delete(f"/v1/subjects/{subject}").json()["forgotten"]
+    # forgotten with the subject: the same slap again finds nothing to compare with
+    again = client.post(URL, params={"slap": "left", "subject": subject}, content=same_hand[1])
+    assert "slap.same_hand_twice" not in [r["code"] for r in again.json()["reasons"]]
+    client.delete(f"/v1/subjects/{subject}")

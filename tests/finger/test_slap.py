@@ -128,3 +128,30 @@ def test_1000_ppi_slap_is_boxed_in_its_own_pixels(sources):
         if t.frgp in by_pos
     ]
     assert hits and all(hits)
+
+
+@pytest.mark.shared_data
+def test_sequence_check_tells_the_same_hand_from_another(shared_data):
+    """Four FVC fingers composed into a slap, their other impressions into a second slap: one
+    hand captured twice; four other fingers: not."""
+    from biocap.finger.slap import sequence
+    from biocap.io import read
+
+    folder = shared_data / "finger" / "fvc2002_db1_b"
+
+    def prints(names):
+        return [G.prepare_print(read(folder / f"{n}.tif").grey(), n[:3], n) for n in names]
+
+    def templates(names, seed):
+        slap = G.generate_slap("right", prints(names), np.random.default_rng(seed), PLAIN)
+        a = assess_slap(Capture(slap.image, None, 500.0, "caller"), "right", templates=True)
+        return {f.position: f.template for f in a.fingers}
+
+    first = templates(["101_1", "102_1", "103_1", "104_1"], 1)
+    again = templates(["101_3", "102_3", "103_3", "104_3"], 2)
+    other = templates(["105_1", "106_1", "107_1", "108_1"], 3)
+    assert all(t is not None and t.shape[1] == 3 for t in first.values())
+    same = sequence.check({"right": first, "left": again})
+    assert [f.code for f in same] == [sequence.SAME_HAND]
+    assert len(same[0].pairs) >= sequence.HAND_PAIRS
+    assert sequence.check({"right": first, "left": other}) == []
