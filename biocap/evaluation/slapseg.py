@@ -29,3 +29,11 @@ def box_correct(pred: np.ndarray, truth: np.ndarray) -> bool:
     area_t = cv2.contourArea(t)
     inter, _ = cv2.intersectConvexConvex(p, t)
     return area_t > 0 and inter >= KEEP_SHARE * area_t
+
+
+def box_iou(pred: np.ndarray, truth: np.ndarray) -> float:
+    """Intersection over union of two oriented boxes (tl, tr, bl, br corners)."""
+    p, t = _polygon(pred), _polygon(truth)
+    inter, _ = cv2.intersectConvexConvex(p, t)
+    union = cv2.contourArea(p) + cv2.contourArea(t) - inter
+    return float(inter / union) if union > 0 else 0.0
