@@ -10,6 +10,7 @@ async function init() {
     const info = await r.json();
     if (!r.ok) throw new Error(info.error ? info.error.message : r.statusText);
     for (const m of info.modalities) $("modality").add(new Option(m, m, false, m === "finger"));
+    for (const k of ["right", "left", "thumbs"]) $("modality").add(new Option(`slap (${k})`, `slap:${k}`));
     for (const p of info.profiles) $("profile").add(new Option(p, p, false, p === info.default_profile));
     $("status").textContent = "ready: " + info.modalities.join(", ");
     document.body.dataset.ready = "1";
@@ -39,7 +40,11 @@ async function send(blob) {
   lastUrl = URL.createObjectURL(blob);
   let body;
   try {
-    const r = await fetch(`/v1/${modality}/assess?${query()}`, {
+    const slap = modality.startsWith("slap:") ? modality.slice(5) : null;
+    const q = query();
+    if (slap) { q.set("slap", slap); q.delete("position"); }
+    const url = slap ? `/v1/finger/slap/assess?${q}` : `/v1/${modality}/assess?${q}`;
+    const r = await fetch(url, {
       method: "POST", body: blob, headers: { ...headers(), "Content-Type": "application/octet-stream" },
     });
     body = await r.json();
@@ -58,6 +63,7 @@ function showError(err) {
 }
 
 function show(res, url) {
+  if (res.modality === "slap") return showSlap(res, url);
   $("result").hidden = false;
   const d = $("decision");
   d.textContent = res.decision;
@@ -82,6 +88,48 @@ function show(res, url) {
   $("latency").textContent = `server ${res.latency_ms.total.toFixed(1)} ms (decode ${res.latency_ms.decode.toFixed(1)}, assess ${res.latency_ms.assess.toFixed(1)})`;
   draw(res.preview || url, res);
   document.body.dataset.state = res.decision;
+}
+
+// A slap: the slap-level reasons, one line per finger (name, quality, verdict) and, on the
+// image, each finger's oriented box in its verdict's colour.
+function showSlap(res, url) {
+  $("result").hidden = false;
+  const d = $("decision");
+  d.textContent = res.decision;
+  d.className = "badge " + res.decision;
+  $("quality").textContent = `Slap ${res.slap}: ${res.fingers.length} finger(s), lowest quality ${res.quality === 255 ? "–" : res.quality}`;
+  const first = res.reasons[0];
+  $("message").textContent = first ? first.message : "";
+  $("action").textContent = first ? first.action : "";
+  const items = res.reasons.map((x) => [`${x.code}: ${x.message}`, "error"]);
+  for (const f of res.fingers) {
+    items.push([`${f.position} ${f.name}: quality ${f.quality}, ${f.decision}`, f.decision === "accept" ? "ok" : "warning"]);
+  }
+  $("defects").replaceChildren(...items.map(([text, cls]) => {
+    const li = document.createElement("li");
+    li.className = cls;
+    li.textContent = text;
+    return li;
+  }));
+  const a = res.attempts;
+  $("attempts").textContent = a ? `Attempt ${a.attempt} of ${a.max_attempts}` : "";
+  $("bars").replaceChildren();
+  $("latency").textContent = `server ${res.latency_ms.total.toFixed(1)} ms`;
+  draw(res.preview || url, { slapFingers: res.fingers });
+  document.body.dataset.state = res.decision;
+}
+
+function drawBoxes(g, fingers, lw) {
+  g.lineWidth = lw;
+  g.font = `${8 * lw}px sans-serif`;
+  for (const f of fingers) {
+    const [tl, tr, bl, br] = f.box.corners;
+    g.strokeStyle = g.fillStyle = f.decision === "accept" ? "#34c759" : "#ff3b30";
+    g.beginPath();
+    g.moveTo(...tl); g.lineTo(...tr); g.lineTo(...br); g.lineTo(...bl); g.closePath();
+    g.stroke();
+    g.fillText(`${f.position} ${f.quality}`, tl[0], tl[1] - 2 * lw);
+  }
 }
 
 function bar(name, m) {
@@ -110,6 +158,7 @@ function draw(url, res) {
     g.drawImage(img, 0, 0);
     if (res.quality_map) drawMap(g, res.quality_map);
     if (res.overlay) drawOverlay(g, res.overlay, Math.max(2, img.naturalWidth / 300));
+    if (res.slapFingers) drawBoxes(g, res.slapFingers, Math.max(2, img.naturalWidth / 300));
     canvas.dataset.drawn = "1";
   };
   img.onerror = () => {
