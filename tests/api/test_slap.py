@@ -111,7 +111,9 @@ def same_hand(request) -> tuple[bytes, bytes]:
         prints = [G.prepare_print(read(folder / f"{n}.tif").grey(), n[:3], n) for n in names]
         return png(G.generate_slap("right", prints, np.random.default_rng(seed), PLAIN).image)
 
-    return slap(["101_1", "102_1", "103_1", "104_1"], 1), slap(["101_4", "102_4", "103_4", "104_4"], 2)
+    return slap(["101_1", "102_1", "103_1", "104_1"], 1), slap(
+        ["101_4", "102_4", "103_4", "104_4"], 2
+    )
 
 
 @pytest.mark.shared_data
@@ -139,3 +141,23 @@ def test_same_hand_twice_through_the_attempt_book(client, same_hand):
     again = client.post(URL, params={"slap": "left", "subject": subject}, content=same_hand[1])
     assert "slap.same_hand_twice" not in [r["code"] for r in again.json()["reasons"]]
     client.delete(f"/v1/subjects/{subject}")
+
+
+def test_finger_route_scores_a_multi_finger_record_finger_by_finger(client, slaps):
+    from biocap.finger.synthetic import fingerprint
+
+    record = iso19794.build("finger", [
+        iso19794.RecordImage(png(fingerprint(seed=2)), 380, 400, position=2),
+        iso19794.RecordImage(png(fingerprint(seed=3)), 380, 400, position=3),
+        iso19794.RecordImage(slaps["thumbs"], 1, 1, position=15),
+    ])  # fmt: skip
+    r = client.post("/v1/finger/assess", content=record)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["position"] == 2  # the first image, as before
+    fingers = body["fingers"]
+    assert [f["position"] for f in fingers] == [2, 3, 15]
+    assert all(0 <= f["quality"] <= 100 for f in fingers[:2])
+    assert fingers[2]["modality"] == "slap" and fingers[2]["slap"] == "thumbs"
+    one = client.post("/v1/finger/assess", params={"position": 3}, content=record).json()
+    assert one["position"] == 3 and "fingers" not in one
