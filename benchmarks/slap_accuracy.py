@@ -9,8 +9,8 @@ file (decode not timed; ``assess_slap`` = segmentation + the finger core on ever
     taskset -c 1 .venv/bin/python benchmarks/slap_accuracy.py --slaps 60 --speed-only
 
 Development used DEV_STYLE with seed 1 and prints of FVC 2002 DB1 + DB4, and HELD_OUT_STYLE
-with seed 7 (all prints); this default run uses HELD_OUT_STYLE with seed 2026, which no
-development step looked at before the reported run.
+with seed 7 (all prints); this default run uses HELD_OUT_STYLE with seed 2026, whose slaps
+development looked at only twice (the totals, and one list of unnamed missing fingers).
 """
 
 from __future__ import annotations
