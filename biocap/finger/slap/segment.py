@@ -11,15 +11,19 @@ Everything runs on a grid of 8 x 8 px cells at 500 ppi (0.41 mm, ~25 000 cells f
    the hand has the most contrast at the scale of a finger: fingers and the gaps between
    them line up with the projection axis (NFSEG's Radon-style skew search, with the
    projection high-passed so the hand's overall outline does not vote).
-3. **Fingertips**: in the hand's upright frame, the top outline of the foreground (its
-   skyline) has one dome per finger; each dome prominent by >= 3 mm is a fingertip, its
-   columns between the neighbouring valleys.
-4. **Fingers**: the upper layer of each dome seeds a marker-controlled watershed over the
-   foreground, so fingertips pressed together split along the neck between them and each
-   lower phalanx joins its finger. Each finger's axis comes from the second moments of its
-   upper 2.6 finger widths (distal and middle phalanges), and the distal phalanx ends at the
-   flexion crease: the deepest fall of ridge mass along the axis between 0.8 and 2.1 finger
-   widths below the tip (1.75 widths when there is none).
+3. **Fingertips**: in the hand's upright frame a line sweeps down (on a 2 x 2 cell grid); a
+   connected part above it holding no known tip brings a new tip, unless foreground lies
+   right above it (a lower phalanx); a tip counts when it stands >= 3 mm above where its
+   part joins a higher tip's (a bump on a pad's rim does not). Thumbs slaps keep the
+   image's frame: two thumbs far apart give no hand direction.
+4. **Fingers**: the upper layer of each tip seeds a marker-controlled watershed over the
+   foreground; each pad is the finger's cells with >= 45 % of its tip's ridge contrast,
+   opened (bridges to a neighbour's phalanx break) and closed along the finger (a pale
+   line across the pad does not cut it). The finger's lean comes from the pad's second
+   moments (trusted as far as the pad is elongated), and the distal phalanx ends at the
+   flexion crease: the deepest fall of ridge mass along the axis 0.8-2.3 pad widths below
+   the tip (1.75 widths when there is none). Two pads pressed together, one lower, leave
+   one part about twice as wide with a notch in its top outline: it is cut there.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ MAX_THUMB_LEAN_DEG = 60.0
 ANGLE_PRIOR = 0.25
 #: the projection is high-passed over this width (mm): about a finger and its gap
 PROJECTION_WINDOW_MM = 13.0
-#: a dome of the skyline must stand this high (mm) above its valleys to be a fingertip
+#: a tip must stand this high (mm) above where its part joins a higher tip's
 TIP_PROMINENCE_MM = 3.0
 #: a new part this close below foreground (mm) is a lower phalanx (crease gaps are 0-3 mm)
 LOWER_GAP_MM = 8.0
@@ -483,12 +487,11 @@ def _distal(
     *,
     max_lean: float = 20.0,
 ) -> FingerSegment | None:
-    """The distal phalanx of one finger (upright frame masks): axis, crease, oriented box.
+    """The distal phalanx of one finger (upright frame pad mask): axis, crease, oriented box.
 
-    The width comes from the pad's upper 10 mm, the lean from the second moments of the
-    finger's upper 2.6 widths (distal and middle phalanges: longer, so steadier than the
-    pad's); along that axis the ridge mass per row of the pad (cells x texture) gives the
-    crease (:func:`crease`).
+    The lean comes from the pad's second moments, the width from most of the pad (rows down
+    to 1.3 widths; ``width_hint_mm`` for a pad cut by the frame); along that axis the ridge
+    mass per row of the pad (cells x texture) gives the crease (:func:`crease`).
     """
     ys, xs = np.nonzero(pad)
     if ys.size < 10:
