@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors, metrics
 from api.engine import Engine
-from api.routes import assess, mosip, ops, stream, subjects
+from api.routes import assess, mosip, ops, slap, stream, subjects
 from api.routes.common import check_api_key
 from api.settings import Settings
 from biocap import __version__
@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None, *, warm_up: bool = True) -> Fas
 
     guard = [check_api_key]
     app.include_router(assess.build(eng.modalities, app.state.face_token, guard))
+    app.include_router(slap.build(guard))
     app.include_router(subjects.build(guard))
     app.include_router(mosip.build(guard))
     app.include_router(stream.build(eng.modalities, settings.max_streams))  # its own key check

@@ -139,6 +139,8 @@ def assess(data: bytes, req: AssessRequest, limits: Limits, default_profile: str
         "ppi": capture.ppi,
         "ppi_source": capture.ppi_source,
     }
+    if req.modality == "finger" and req.position is None and iso19794.sniff(data) == "finger":
+        rec["fingers"] = every_finger(data, req, profile)
     if req.with_map:
         full = a.to_dict(with_map=True)
         rec["quality_map"] = _labelled(full.get("quality_map"), req.lang)
@@ -160,6 +162,34 @@ def _labelled(qmap: dict[str, Any] | None, lang: str) -> dict[str, Any] | None:
         r["label"] = catalogue.label(r["code"], lang)
         r["place_label"] = catalogue.label(f"{modality}.place.{r['place']}", lang)
     return qmap
+
+
+def every_finger(data: bytes, req: AssessRequest, profile) -> list[dict[str, Any]]:
+    """Each image of an ISO/IEC 19794-4 record scored on its own (a ten-print record holds
+    several fingers): single fingers by the finger core, slap images (positions 13-15)
+    segmented and each of their fingers scored (:mod:`biocap.finger.slap`)."""
+    from biocap.finger.slap import assess_slap
+    from biocap.finger.slap.positions import KIND_OF_POSITION
+    from biocap.policy.slap import decide_slap
+    from biocap.slaprecords import slap_record
+
+    out = []
+    for cap in iso19794.parse(data):
+        if req.ppi is not None:
+            cap = dataclasses.replace(cap, ppi=float(req.ppi), ppi_source="caller")
+        t0 = time.perf_counter()
+        kind = KIND_OF_POSITION.get(cap.position if isinstance(cap.position, int) else 0)
+        if kind is not None:
+            slap = assess_slap(cap, kind, profile.thresholds("finger"))
+            ms = 1000 * (time.perf_counter() - t0)
+            rec = slap_record("", slap, decide_slap(slap, profile), ms, req.lang)
+        else:
+            a, verdict = evaluate(cap, profile)
+            rec = from_assessment("", a, 1000 * (time.perf_counter() - t0), req.lang, verdict)
+            rec["position"] = cap.position
+        rec.pop("path", None)
+        out.append(rec)
+    return out
 
 
 def face_token(data: bytes, fmt: str, limits: Limits) -> bytes:

@@ -87,6 +87,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     cv2.setNumThreads(1)
 
     profile = load_profile(args.profile)
+    if args.modality == "slap":
+        return _score_slaps(args, profile)
     measures = importlib.import_module(f"biocap.{args.modality}").MEASURES
     writer = _Writer(args.format, sys.stdout, list(measures))
     if args.format == "table":
@@ -94,6 +96,25 @@ def cmd_score(args: argparse.Namespace) -> int:
     failed = 0
     for path in iter_inputs(args.paths):
         rec = score_file(path, args.modality, ppi=args.ppi, lang=args.lang, profile=profile)
+        failed += rec["error"] is not None
+        writer.write(rec)
+    return 1 if failed else 0
+
+
+def _score_slaps(args: argparse.Namespace, profile) -> int:
+    """``--modality slap``: one record per slap image (fingers, boxes, slap checks)."""
+    from biocap.policy.slap import parse_declared
+    from biocap.slaprecords import score_slap_file
+
+    declared = parse_declared(args.missing)
+    writer = _Writer(args.format, sys.stdout, [])
+    if args.format == "table":
+        sys.stdout.write("   Q  decision        time      path  defects\n")
+    failed = 0
+    for path in iter_inputs(args.paths):
+        rec = score_slap_file(
+            path, args.slap, ppi=args.ppi, lang=args.lang, profile=profile, declared=declared
+        )
         failed += rec["error"] is not None
         writer.write(rec)
     return 1 if failed else 0
@@ -165,7 +186,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="Score images; exit status 1 when any file could not be decoded.",
     )
     sc.add_argument("paths", nargs="+", metavar="PATH", help="image file or folder (recursed)")
-    sc.add_argument("--modality", choices=sorted(assessors()), default="finger")
+    sc.add_argument("--modality", choices=[*sorted(assessors()), "slap"], default="finger")
+    sc.add_argument(
+        "--slap",
+        default="auto",
+        choices=("auto", "right", "left", "thumbs"),
+        help="with --modality slap: which slap (auto: from the file name, e.g. 12_right.png)",
+    )
+    sc.add_argument(
+        "--missing",
+        default=None,
+        metavar="POS:WHY,...",
+        help="with --modality slap: fingers declared missing, e.g. 4:amputated,5:bandaged",
+    )
     sc.add_argument("--ppi", type=float, default=None, help="resolution when the file lacks it")
     sc.add_argument("--format", choices=("jsonl", "csv", "table"), default="jsonl")
     sc.add_argument("--lang", default="en", help="operator message language (catalogue folder)")

@@ -45,13 +45,14 @@ def test_languages_share_keys_and_placeholders(lang):
     en, other = catalogue.entries("en"), catalogue.entries(lang)
     assert set(other) == set(en)
     for code, entry in en.items():
-        for field in ("message", "action"):
-            assert _fields(other[code].get(field, "")) == _fields(entry.get(field, "")), code
+        assert set(other[code]) == set(entry), code  # e.g. a region's short "label"
+        for field in entry:
+            assert _fields(other[code][field]) == _fields(entry[field]), code
 
 
 def test_vietnamese_text_is_not_english_copied():
     vi, en = catalogue.entries("vi"), catalogue.entries("en")
-    copied = [c for c in en if vi[c]["message"] == en[c]["message"]]
-    assert not copied
-    # Vietnamese is written with diacritics; an ASCII-only message is untranslated.
-    assert all(re.search(r"[^\x00-\x7f]", vi[c]["message"]) for c in vi)
+    texts = [(vi[c][f], en[c][f]) for c in en for f in en[c]]
+    assert not [v for v, e in texts if v == e]
+    # Vietnamese is written with diacritics; an ASCII-only text is untranslated.
+    assert all(re.search(r"[^\x00-\x7f]", v) for v, _ in texts)

@@ -12,7 +12,7 @@ async function init() {
     const info = await r.json();
     if (!r.ok) throw new Error(info.error ? info.error.message : r.statusText);
     if (info.lang) stationLang(info.lang);
-    for (const m of info.modalities) {
+    for (const m of [...info.modalities, "slap:right", "slap:left", "slap:thumbs"]) {
       const o = new Option(t(m), m, false, m === "finger");
       o.dataset.i18nValue = "1";
       $("modality").add(o);
@@ -54,7 +54,11 @@ async function send(blob) {
   lastUrl = URL.createObjectURL(blob);
   let body;
   try {
-    const r = await fetch(`/v1/${modality}/assess?${query()}`, {
+    const slap = modality.startsWith("slap:") ? modality.slice(5) : null;
+    const q = query();
+    if (slap) { q.set("slap", slap); q.delete("position"); }
+    const url = slap ? `/v1/finger/slap/assess?${q}` : `/v1/${modality}/assess?${q}`;
+    const r = await fetch(url, {
       method: "POST", body: blob, headers: { ...headers(), "Content-Type": "application/octet-stream" },
     });
     body = await r.json();
@@ -73,6 +77,7 @@ function showError(err) {
 }
 
 function show(res, url) {
+  if (res.modality === "slap") return showSlap(res, url);
   $("result").hidden = false;
   const d = $("decision");
   d.textContent = t(res.decision);
@@ -98,6 +103,51 @@ function show(res, url) {
   $("latency").textContent = t("latency", { total: ms.total.toFixed(1), decode: ms.decode.toFixed(1), assess: ms.assess.toFixed(1) });
   draw(res.preview || url, res);
   document.body.dataset.state = res.decision;
+}
+
+// A slap: the slap-level reasons, one line per finger (name, quality, verdict) and, on the
+// image, each finger's oriented box in its verdict's colour.
+function showSlap(res, url) {
+  $("result").hidden = false;
+  const d = $("decision");
+  d.textContent = t(res.decision);
+  d.className = "badge " + res.decision;
+  $("quality").textContent = t("slap_summary", {
+    slap: t(`slap:${res.slap}`), n: res.fingers.length, quality: res.quality === 255 ? "–" : res.quality,
+  });
+  const first = res.reasons[0];
+  $("message").textContent = first ? first.message : "";
+  $("action").textContent = first ? first.action : "";
+  const items = res.reasons.map((x) => [`${x.code}: ${x.message}`, "error"]);
+  for (const f of res.fingers) {
+    const text = t("slap_finger", { position: f.position, name: f.name, quality: f.quality, decision: t(f.decision) });
+    items.push([text, f.decision === "accept" ? "ok" : "warning"]);
+  }
+  $("defects").replaceChildren(...items.map(([text, cls]) => {
+    const li = document.createElement("li");
+    li.className = cls;
+    li.textContent = text;
+    return li;
+  }));
+  const a = res.attempts;
+  $("attempts").textContent = a ? t("slap_attempt", { attempt: a.attempt, max: a.max_attempts }) : "";
+  $("bars").replaceChildren();
+  $("latency").textContent = t("latency_total", { total: res.latency_ms.total.toFixed(1) });
+  draw(res.preview || url, { slapFingers: res.fingers });
+  document.body.dataset.state = res.decision;
+}
+
+function drawBoxes(g, fingers, lw) {
+  g.lineWidth = lw;
+  g.font = `${8 * lw}px sans-serif`;
+  for (const f of fingers) {
+    const [tl, tr, bl, br] = f.box.corners;
+    g.strokeStyle = g.fillStyle = f.decision === "accept" ? "#34c759" : "#ff3b30";
+    g.beginPath();
+    g.moveTo(...tl); g.lineTo(...tr); g.lineTo(...br); g.lineTo(...bl); g.closePath();
+    g.stroke();
+    g.fillText(`${f.position} ${f.quality}`, tl[0], tl[1] - 2 * lw);
+  }
 }
 
 function bar(name, m) {
@@ -128,6 +178,7 @@ function draw(url, res) {
     if (res.quality_map) drawMap(g, res.quality_map);
     if (res.quality_map && res.quality_map.regions) drawRegions(g, res.quality_map.regions, lw);
     if (res.overlay) drawOverlay(g, res.overlay, lw);
+    if (res.slapFingers) drawBoxes(g, res.slapFingers, lw);
     canvas.dataset.drawn = "1";
   };
   img.onerror = () => {

@@ -186,8 +186,34 @@ class _Scorer:
             err = InternalError(f"{type(e).__name__}: {e}")
             rec = _error_record(item.path, None, err, 1000 * (time.perf_counter() - t0))
             return [self._row(self._base(item, kind, None, fields), rec, None)]
+        slap = _slap_kind(capture, fields, item.path) if modality == "finger" else None
+        if slap is not None:
+            return self._slap_rows(self._base(item, kind, None, fields), capture, slap, t0)
         rec = self._assess(capture, item.path, modality, t0)
         return [self._row(self._base(item, kind, None, fields), rec, capture)]
+
+    def _slap_rows(self, base, capture: Capture, slap, t0: float) -> list[dict[str, Any]]:
+        """A slap image (ANSI/NIST FGP or ISO position 13-15, or named so): one row for the
+        slap (its checks and decision) and one per finger found (``id`` + ``/position``)."""
+        from biocap.finger.slap import assess_slap
+        from biocap.policy.slap import decide_slap
+        from biocap.slaprecords import slap_record
+
+        try:
+            a = assess_slap(capture, slap, self.profile.thresholds("finger"))
+            rec = slap_record(base["id"], a, decide_slap(a, self.profile), 0.0, self.o.lang)
+        except Exception as e:  # the batch path records a failure and carries on
+            err = InternalError(f"{type(e).__name__}: {e}")
+            rec = _error_record(base["id"], "finger", err, 1000 * (time.perf_counter() - t0))
+            return [self._row(base, rec, capture)]
+        rec["ms"] = round(1000 * (time.perf_counter() - t0), 3)
+        rows = [self._row({**base, "position": str(a.slap_position)}, {**rec, "measures": {}},
+                          capture)]  # fmt: skip
+        for f in rec["fingers"]:
+            finger = {**f, "modality": "finger", "error": None, "ms": 0.0}
+            fb = {**base, "id": f"{base['id']}/{f['position']}", "position": str(f["position"])}
+            rows.append(self._row(fb, finger, None))
+        return rows
 
     def _container(self, item: Item, kind: str, entries, fields, t0: float):
         """One row per image record; the container's read and parse time is shared among them."""
@@ -205,6 +231,10 @@ class _Scorer:
                 capture = e.capture
                 if self.o.ppi is not None and capture.ppi is None:
                     capture = _with_ppi(capture, self.o.ppi)
+                slap = _slap_kind(capture, {}, path) if e.modality == "finger" else None
+                if slap is not None:
+                    rows += self._slap_rows(base, capture, slap, time.perf_counter())
+                    continue
                 rec = self._assess(capture, path, e.modality, time.perf_counter())
             rec["ms"] = round(rec["ms"] + share_ms, 3)
             rows.append(self._row(base, rec, e.capture))
@@ -213,6 +243,23 @@ class _Scorer:
             rec = _error_record(item.path, None, err, 1000 * (time.perf_counter() - t0))
             rows.append(self._row(self._base(item, kind, None, fields), rec, None))
         return rows
+
+
+def _slap_kind(capture: Capture, fields: dict[str, Any], path: str):
+    """The slap a finger image shows, when it is one: its record's position (ANSI/NIST
+    Type-14 FGP or ISO/IEC 19794-4 position 13-15), else the path pattern's ``position``
+    (13-15, right/left/thumbs), else a ``slap``/``slaps`` folder and ``_right``/``_left``/
+    ``_thumbs`` in the file name."""
+    from biocap.finger.slap import kind_of
+    from biocap.finger.slap.positions import KIND_OF_POSITION
+    from biocap.slaprecords import guess_kind
+
+    if isinstance(capture.position, int) and capture.position in KIND_OF_POSITION:
+        return KIND_OF_POSITION[capture.position]
+    if fields.get("position") is not None:
+        return kind_of(fields["position"])
+    parts = {p.lower() for p in path.replace("\\", "/").split("/")[:-1]}
+    return guess_kind(path) if parts & {"slap", "slaps"} else None
 
 
 def _decodable(modality: str) -> str | None:

@@ -119,6 +119,8 @@ class AttemptBook:
         self.ttl_s = ttl_s
         self.clock = clock
         self._subjects: OrderedDict[str, tuple[float, dict[SeriesKey, _Series]]] = OrderedDict()
+        #: small derived data kept per subject (e.g. slap minutiae templates), never pixels
+        self._kept: dict[str, dict[str, object]] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -198,7 +200,21 @@ class AttemptBook:
     def forget(self, subject: str) -> bool:
         """Drop everything about ``subject``; True when something was dropped."""
         with self._lock:
+            self._kept.pop(subject, None)
             return self._subjects.pop(subject, None) is not None
+
+    def keep(self, subject: str, key: str, value: object) -> None:
+        """Keep ``value`` (small, no pixels) with a subject that has attempts; it goes when
+        the subject does (idle, evicted or forgotten)."""
+        with self._lock:
+            if subject in self._subjects:
+                self._kept.setdefault(subject, {})[key] = value
+
+    def kept(self, subject: str, key: str) -> object | None:
+        """What :meth:`keep` left for ``subject`` under ``key`` (None when nothing)."""
+        with self._lock:
+            self._expire(self.clock())
+            return self._kept.get(subject, {}).get(key)
 
     def _series(self, subject: str, key: SeriesKey, now: float) -> _Series:
         entry = self._subjects.pop(subject, None)
@@ -211,7 +227,7 @@ class AttemptBook:
             series = book[key] = _Series()
         self._subjects[subject] = (now, book)  # most recently used goes last
         while len(self._subjects) > self.max_subjects:
-            self._subjects.popitem(last=False)
+            self._kept.pop(self._subjects.popitem(last=False)[0], None)
         return series
 
     def _expire(self, now: float) -> None:
@@ -220,6 +236,7 @@ class AttemptBook:
             if now - touched < self.ttl_s:
                 break
             del self._subjects[subject]
+            self._kept.pop(subject, None)
 
 
 def _label(position: int | str | None) -> str:

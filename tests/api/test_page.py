@@ -6,6 +6,7 @@ these tests skip with that message.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,3 +132,35 @@ def test_page_face_overlay(browser, live_server: str, tmp_path: Path) -> None:
     assert browser.find_element(By.ID, "decision").text.lower() in {"accept", "retake"}
     _wait(browser, lambda d: d.find_element(By.ID, "canvas").get_attribute("data-drawn"))
     browser.save_screenshot(str(tmp_path / "face.png"))
+
+
+def test_page_draws_slap_boxes_and_verdicts(browser, live_server: str, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    from biocap.finger.slap import generate as G
+
+    sources = G.synthetic_sources(6, seed=60)
+    rng = np.random.default_rng(100)
+    plain = dataclasses.replace(G.DEV_STYLE, p_missing=0.0, p_edge=0.0)
+    image = tmp_path / "right.png"
+    image.write_bytes(
+        png(G.generate_slap("right", G.pick_prints(sources, rng, 6), rng, plain).image)
+    )
+    browser.get(live_server + "/")
+    _wait(browser, lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+    browser.execute_script("document.body.dataset.state = ''")
+    _upload(browser, image, "slap:right")
+    _wait(browser, lambda d: d.find_element(By.ID, "canvas").get_attribute("data-drawn"))
+    assert browser.find_element(By.ID, "decision").text.lower() in {"accept", "retake"}
+    lines = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#defects li")]
+    assert any("right index" in t and "quality" in t for t in lines)
+    # the boxes are drawn in the verdicts' colours (green accept, red retake)
+    coloured = browser.execute_script(
+        """const c = document.getElementById('canvas');
+           const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+           let n = 0; for (let i = 0; i < d.length; i += 4)
+             if ((d[i+1] > 150 && d[i] < 100) || (d[i] > 200 && d[i+1] < 100)) n++;
+           return n;"""
+    )
+    assert coloured > 500
+    browser.save_screenshot(str(tmp_path / "slap.png"))

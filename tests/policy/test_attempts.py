@@ -159,3 +159,22 @@ def test_outcome_to_dict() -> None:
     d = _try(AttemptBook(), 20).to_dict()
     assert d["decision"] == "retake" and d["attempts"][0]["quality"] == 20
     assert d["max_attempts"] == 3
+
+
+def test_kept_data_goes_with_its_subject() -> None:
+    clock = Clock()
+    book = AttemptBook(max_subjects=2, ttl_s=60.0, clock=clock)
+    book.keep("nobody", "slap.templates", {"right": {}})  # no attempts: nothing is kept
+    assert book.kept("nobody", "slap.templates") is None
+    _try(book, 80, subject="a")
+    book.keep("a", "slap.templates", {"right": {2: [[1.0, 2.0, 0.5]]}})
+    assert book.kept("a", "slap.templates") == {"right": {2: [[1.0, 2.0, 0.5]]}}
+    clock.t += 61.0  # idle past the ttl
+    assert book.kept("a", "slap.templates") is None
+    _try(book, 80, subject="b")
+    book.keep("b", "k", 1)
+    _try(book, 80, subject="c")
+    _try(book, 80, subject="d")  # "b" is evicted as the least recently used
+    assert book.kept("b", "k") is None
+    book.keep("d", "k", 2)
+    assert book.forget("d") and book.kept("d", "k") is None
